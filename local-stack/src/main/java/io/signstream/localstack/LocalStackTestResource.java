@@ -1,0 +1,22 @@
+package io.signstream.localstack;
+
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Points a Quarkus test at the JVM's shared {@link LocalStack}: a real KRaft broker and a real
+ * S3 endpoint. The stack outlives individual test classes and stops with the JVM.
+ */
+public class LocalStackTestResource implements QuarkusTestResourceLifecycleManager {
+
+    @Override
+    public Map<String, String> start() {
+        return LocalStack.shared().serviceConfig();
+    }
+
+    @Override
+    public void stop() {
+        // shared across test classes; the JVM shutdown hook stops it
+    }
+}

@@ -1,0 +1,36 @@
+package io.signstream.localstack;
+
+import java.util.List;
+import java.util.Map;
+
+import io.signstream.contract.Topics;
+
+/** The topics of the system with their partition counts and configs, as created on the local broker. */
+public final class TopicLayout {
+
+    /** Broker and topic limit on one record batch: a 16 MiB sample plus headroom for key, headers and framing. */
+    public static final int MAX_MESSAGE_BYTES = Topics.MAX_RECORD_BYTES + 1024 * 1024;
+
+    public record TopicSpec(String name, int partitions, Map<String, String> configs) {
+    }
+
+    /** Feature topics are the replayable dataset: kept forever, and sized for multi-MB records. */
+    private static final Map<String, String> FEATURE_TOPIC_CONFIG = Map.of(
+            "retention.ms", "-1",
+            "retention.bytes", "-1",
+            "max.message.bytes", String.valueOf(MAX_MESSAGE_BYTES));
+
+    private static final Map<String, String> EVENT_TOPIC_CONFIG = Map.of(
+            "retention.ms", String.valueOf(30L * 24 * 3600 * 1000));
+
+    /** Partitions of the feature topics bound how many normalization instances can share the work. */
+    public static final List<TopicSpec> DEFAULT = List.of(
+            new TopicSpec(Topics.FEATURES_RAW, 4, FEATURE_TOPIC_CONFIG),
+            new TopicSpec(Topics.FEATURES_NORMALIZED, 4, FEATURE_TOPIC_CONFIG),
+            new TopicSpec(Topics.FEATURES_REJECTED, 1, FEATURE_TOPIC_CONFIG),
+            new TopicSpec(Topics.TRAINING_EVENTS, 1, EVENT_TOPIC_CONFIG),
+            new TopicSpec(Topics.EVALUATION_RESULTS, 1, EVENT_TOPIC_CONFIG));
+
+    private TopicLayout() {
+    }
+}
