@@ -93,7 +93,12 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Creates the topics that do not exist yet; existing ones are left as they are. */
     public void ensureTopics(List<TopicLayout.TopicSpec> topics) {
-        try (Admin admin = admin()) {
+        ensureTopics(bootstrapServers(), topics);
+    }
+
+    /** The same on any cluster, e.g. an external one the launcher was pointed at. */
+    public static void ensureTopics(String bootstrapServers, List<TopicLayout.TopicSpec> topics) {
+        try (Admin admin = admin(bootstrapServers)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (TopicLayout.TopicSpec spec : topics) {
@@ -109,17 +114,20 @@ public final class KafkaBroker implements AutoCloseable {
                 throw new IllegalStateException("cannot create topics: " + e.getCause().getMessage(), e.getCause());
             }
         } catch (Exception e) {
-            throw new IllegalStateException("cannot create topics on " + bootstrapServers(), e);
+            throw new IllegalStateException("cannot create topics on " + bootstrapServers, e);
         }
     }
 
     public Admin admin() {
+        return admin(bootstrapServers());
+    }
+
+    static Admin admin(String bootstrapServers) {
         return Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
     }
-
     private void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {

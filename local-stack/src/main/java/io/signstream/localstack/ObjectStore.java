@@ -108,13 +108,17 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     public void ensureBucket(String bucket) {
-        MinioClient client = client();
+        ensureBucket(client(), bucket);
+    }
+
+    /** Creates the bucket unless it exists, on any S3 endpoint the client points at. */
+    public static void ensureBucket(MinioClient client, String bucket) {
         try {
             if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
                 client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
             }
         } catch (Exception e) {
-            throw new IllegalStateException("cannot create bucket " + bucket + " on " + endpoint(), e);
+            throw new IllegalStateException("cannot create bucket " + bucket + ": " + e.getMessage(), e);
         }
     }
 

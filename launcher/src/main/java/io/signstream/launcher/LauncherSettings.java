@@ -1,0 +1,54 @@
+package io.signstream.launcher;
+
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+
+import io.signstream.localstack.FreePorts;
+import io.signstream.localstack.LocalStack;
+import io.signstream.localstack.ObjectStore;
+
+/**
+ * Where the launcher runs things, from environment variables. Setting KAFKA_BOOTSTRAP_SERVERS or
+ * SIGNSTREAM_OBJECT_STORE_ENDPOINT points the services at an external Kafka / S3 (MinIO) instead of
+ * starting the embedded ones.
+ */
+public record LauncherSettings(
+        Path repository,
+        Path home,
+        String externalBootstrapServers,
+        String externalObjectStoreEndpoint,
+        String accessKey,
+        String secretKey,
+        String bucket,
+        int kafkaPort,
+        int objectStorePort,
+        Map<ServiceSpec, Integer> servicePorts) {
+
+    public static LauncherSettings fromEnvironment(Map<String, String> env) {
+        Path repository = Path.of(env.getOrDefault("SIGNSTREAM_REPO", ".")).toAbsolutePath().normalize();
+        Path home = Path.of(env.getOrDefault("SIGNSTREAM_HOME", repository.resolve(".local-stack").toString()));
+        // "auto" picks free ports: lets a test run beside a stack already up on the default ports.
+        boolean autoPorts = "auto".equalsIgnoreCase(env.get("SIGNSTREAM_PORTS"));
+        Map<ServiceSpec, Integer> ports = new EnumMap<>(ServiceSpec.class);
+        for (ServiceSpec service : ServiceSpec.values()) {
+            ports.put(service, autoPorts ? FreePorts.pick()
+                    : Integer.parseInt(env.getOrDefault("SIGNSTREAM_" + service.name() + "_PORT",
+                            String.valueOf(service.defaultPort()))));
+        }
+        String endpoint = blankToNull(env.get("SIGNSTREAM_OBJECT_STORE_ENDPOINT"));
+        return new LauncherSettings(repository, home.toAbsolutePath().normalize(),
+                blankToNull(env.get("KAFKA_BOOTSTRAP_SERVERS")),
+                endpoint,
+                endpoint == null ? ObjectStore.LOCAL_ACCESS_KEY : env.getOrDefault("SIGNSTREAM_OBJECT_STORE_ACCESS_KEY", ""),
+                endpoint == null ? ObjectStore.LOCAL_SECRET_KEY : env.getOrDefault("SIGNSTREAM_OBJECT_STORE_SECRET_KEY", ""),
+                env.getOrDefault("SIGNSTREAM_OBJECT_STORE_BUCKET", LocalStack.DEFAULT_BUCKET),
+                autoPorts ? 0 : Integer.parseInt(env.getOrDefault("SIGNSTREAM_KAFKA_PORT", "9092")),
+                autoPorts ? 0 : Integer.parseInt(env.getOrDefault("SIGNSTREAM_OBJECT_STORE_PORT", "9000")),
+                ports);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

@@ -1,0 +1,228 @@
+package io.signstream.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import io.minio.MinioClient;
+import io.signstream.localstack.KafkaBroker;
+import io.signstream.localstack.ObjectStore;
+import io.signstream.localstack.TopicLayout;
+
+/** Starts, inspects and stops the local stack: Kafka, the object store and the four services as separate processes. */
+public final class Stack {
+
+    private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(180);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration SERVER_START_TIMEOUT = Duration.ofSeconds(120);
+
+    private final LauncherSettings settings;
+    private final Progress progress;
+
+    public Stack(LauncherSettings settings, Progress progress) {
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    /** Starts what is not running yet and returns the endpoints; a stack already up is returned as it is. */
+    public StackState up() {
+        Optional<StackState> running = StackState.read(settings.home()).filter(this::allAlive);
+        if (running.isPresent()) {
+            progress.stage("stack already up (" + settings.home().resolve("stack.json") + ")");
+            return running.get();
+        }
+        StackState.read(settings.home()).ifPresent(stale -> stop(stale));
+        for (ServiceSpec service : ServiceSpec.values()) {
+            if (!Files.exists(service.runnerJar(settings.repository()))) {
+                throw new IllegalStateException(service.runnerJar(settings.repository())
+                        + " is missing: build first (./signstream does, or mvn -B install -DskipTests)");
+            }
+        }
+        Map<String, Long> processes = new LinkedHashMap<>();
+        String bootstrap = settings.externalBootstrapServers();
+        if (bootstrap == null) {
+            progress.stage("starting Kafka (KRaft) on port " + settings.kafkaPort());
+            KafkaBroker broker = KafkaBroker.start(settings.home().resolve("kafka"), portOrFree(settings.kafkaPort()),
+                    SERVER_START_TIMEOUT);
+            bootstrap = broker.bootstrapServers();
+            processes.put("kafka", broker.pid());
+        }
+        KafkaBroker.ensureTopics(bootstrap, TopicLayout.DEFAULT);
+
+        String endpoint = settings.externalObjectStoreEndpoint();
+        if (endpoint == null) {
+            progress.stage("starting the object store (S3Proxy) on port " + settings.objectStorePort());
+            ObjectStore store = ObjectStore.start(settings.home().resolve("object-store"),
+                    portOrFree(settings.objectStorePort()), ObjectStore.Backend.FILESYSTEM, SERVER_START_TIMEOUT);
+            endpoint = store.endpoint();
+            processes.put("object-store", store.pid());
+        }
+        ObjectStore.ensureBucket(MinioClient.builder().endpoint(endpoint)
+                .credentials(settings.accessKey(), settings.secretKey()).build(), settings.bucket());
+
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        settings.servicePorts().forEach((service, port) -> ports.put(service.name(), port));
+        StackState state = new StackState(bootstrap, endpoint, settings.accessKey(), settings.secretKey(),
+                settings.bucket(), ports, processes, System.currentTimeMillis());
+        state.write(settings.home());
+        for (ServiceSpec service : ServiceSpec.values()) {
+            long pid = startService(service, state);
+            processes.put(service.module(), pid);
+            state.write(settings.home());
+        }
+        for (ServiceSpec service : ServiceSpec.values()) {
+            awaitReady(service, state);
+        }
+        progress.stage("stack up: Kafka " + bootstrap + ", object store " + endpoint + ", services on ports "
+                + ports.values());
+        return state;
+    }
+
+    /** Stops every process the launcher started, services first; returns the names of those that needed a kill. */
+    public List<String> down() {
+        Optional<StackState> state = StackState.read(settings.home());
+        if (state.isEmpty()) {
+            progress.stage("nothing to stop: no " + settings.home().resolve("stack.json"));
+            return List.of();
+        }
+        List<String> killed = stop(state.get());
+        StackState.delete(settings.home());
+        progress.stage(killed.isEmpty() ? "stack stopped cleanly" : "stack stopped; had to kill " + killed);
+        return killed;
+    }
+
+    public Optional<StackState> state() {
+        return StackState.read(settings.home());
+    }
+
+    /** One line per process: name, pid, alive or not, and for services whether they report ready. */
+    public List<String> status() {
+        Optional<StackState> state = StackState.read(settings.home());
+        if (state.isEmpty()) {
+            return List.of("not running (no " + settings.home().resolve("stack.json") + ")");
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add("kafka: " + state.get().bootstrapServers() + ", object store: " + state.get().objectStoreEndpoint());
+        state.get().processes().forEach((name, pid) -> {
+            boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+            String line = String.format("%-24s pid %-8d %s", name, pid, alive ? "running" : "NOT RUNNING");
+            for (ServiceSpec service : ServiceSpec.values()) {
+                if (service.module().equals(name) && alive) {
+                    line += isReady(state.get().serviceUrl(service)) ? ", ready at " : ", not ready at ";
+                    line += state.get().serviceUrl(service);
+                }
+            }
+            lines.add(line);
+        });
+        return lines;
+    }
+
+    private long startService(ServiceSpec service, StackState state) {
+        progress.stage("starting " + service.module() + " on port " + state.servicePorts().get(service.name()));
+        Path log = settings.home().resolve("logs").resolve(service.module() + ".log");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + service.heap(),
+                "-Dquarkus.http.port=" + state.servicePorts().get(service.name()),
+                "-Dkafka.bootstrap.servers=" + state.bootstrapServers(),
+                "-Dsignstream.object-store.endpoint=" + state.objectStoreEndpoint(),
+                "-Dsignstream.object-store.access-key=" + state.accessKey(),
+                "-Dsignstream.object-store.secret-key=" + state.secretKey(),
+                "-Dsignstream.object-store.bucket=" + state.bucket(),
+                "-jar", service.runnerJar(settings.repository()).toString()));
+        try {
+            Files.createDirectories(log.getParent());
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().put("DJL_OFFLINE", "true");
+            builder.environment().put("OPT_OUT_TRACKING", "true");
+            return builder.start().pid();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + service.module(), e);
+        }
+    }
+
+    private void awaitReady(ServiceSpec service, StackState state) {
+        long pid = state.processes().get(service.module());
+        long deadline = System.nanoTime() + SERVICE_START_TIMEOUT.toNanos();
+        while (!isReady(state.serviceUrl(service))) {
+            if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                throw new IllegalStateException(service.module() + " exited during start; see "
+                        + settings.home().resolve("logs").resolve(service.module() + ".log"));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(service.module() + " not ready after "
+                        + SERVICE_START_TIMEOUT.toSeconds() + " s; see its log under " + settings.home().resolve("logs"));
+            }
+            sleep(500);
+        }
+        progress.stage(service.module() + " ready at " + state.serviceUrl(service));
+    }
+
+    static boolean isReady(String baseUrl) {
+        try {
+            HttpResponse<Void> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(baseUrl + "/q/health/ready")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private boolean allAlive(StackState state) {
+        return !state.processes().isEmpty() && state.processes().values().stream()
+                .allMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    }
+
+    /** Services first (they hold consumers and producers), then the object store and Kafka. */
+    private List<String> stop(StackState state) {
+        List<String> killed = new ArrayList<>();
+        List<Map.Entry<String, Long>> order = new ArrayList<>(state.processes().entrySet());
+        java.util.Collections.reverse(order);
+        for (Map.Entry<String, Long> process : order) {
+            Optional<ProcessHandle> handle = ProcessHandle.of(process.getValue());
+            if (handle.isEmpty() || !handle.get().isAlive()) {
+                continue;
+            }
+            progress.stage("stopping " + process.getKey() + " (pid " + process.getValue() + ")");
+            handle.get().destroy();
+            try {
+                handle.get().onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (Exception e) {
+                handle.get().destroyForcibly();
+                killed.add(process.getKey());
+            }
+        }
+        return killed;
+    }
+
+    private static int portOrFree(int port) {
+        return port == 0 ? io.signstream.localstack.FreePorts.pick() : port;
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
