@@ -1,0 +1,49 @@
+package io.signstream.normalization.messaging;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jboss.logging.Logger;
+
+import io.signstream.contract.FeatureSampleCodec;
+import io.signstream.contract.RejectionReason;
+import io.signstream.contract.SampleRejectedException;
+import io.signstream.contract.Topics;
+import io.signstream.contract.proto.FeatureSample;
+import io.signstream.normalization.domain.SampleNormalizer;
+
+/** Decodes a raw record, normalizes and stamps it, encodes it again; any broken rule becomes a rejection. */
+public final class NormalizeStep implements RecordStep {
+
+    private static final Logger LOG = Logger.getLogger(NormalizeStep.class);
+
+    private final SampleNormalizer normalizer;
+
+    public NormalizeStep(SampleNormalizer normalizer) {
+        this.normalizer = normalizer;
+    }
+
+    @Override
+    public Outcome apply(ConsumerRecord<String, byte[]> record) {
+        try {
+            FeatureSample normalized = normalizer.normalize(FeatureSampleCodec.decode(record.value()));
+            String id = normalized.getSampleId();
+            // The key decides the partition, and so which consumer sees the sample and in what order.
+            if (!id.equals(record.key())) {
+                return Outcome.reject(RejectionReason.BAD_SAMPLE_ID, "record key '" + record.key()
+                        + "' is not the sample id '" + id + "'; the key of a feature record must be its sample id");
+            }
+            byte[] value = FeatureSampleCodec.encode(normalized);
+            if (value.length > Topics.MAX_RECORD_BYTES) {
+                return Outcome.reject(RejectionReason.TOO_LARGE, "normalized sample " + id + " is " + value.length
+                        + " bytes, the limit is " + Topics.MAX_RECORD_BYTES);
+            }
+            return Outcome.publish(id, value);
+        } catch (SampleRejectedException e) {
+            return Outcome.reject(e.reason(), e.detail());
+        } catch (RuntimeException e) {
+            // A bug must not turn one record into a poison pill that stops the partition: park it on the
+            // rejected topic with the error, where it can be looked at and replayed.
+            LOG.errorf(e, "unexpected error on %s-%d@%d", record.topic(), record.partition(), record.offset());
+            return Outcome.reject(RejectionReason.UNDECODABLE, "record could not be processed: " + e);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.signstream.normalization.messaging;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import io.signstream.contract.RejectionReason;
+
+/**
+ * What the loop does with one consumed record: publish a new value, or reject the record with a reason.
+ * The loop owns consuming, producing and committing; a step owns only the transformation, so the same loop
+ * runs the normalization and (in the benchmark) a pass-through.
+ */
+@FunctionalInterface
+public interface RecordStep {
+
+    /** Must not throw for bad input: a broken record is a {@link Outcome#reject}. */
+    Outcome apply(ConsumerRecord<String, byte[]> record);
+
+    /** Either {@code value} to publish under {@code key}, or a {@code reason} and {@code detail} to reject with. */
+    record Outcome(String key, byte[] value, RejectionReason reason, String detail) {
+
+        public static Outcome publish(String key, byte[] value) {
+            return new Outcome(key, value, null, null);
+        }
+
+        public static Outcome reject(RejectionReason reason, String detail) {
+            return new Outcome(null, null, reason, detail);
+        }
+
+        public boolean published() {
+            return reason == null;
+        }
+    }
+}
