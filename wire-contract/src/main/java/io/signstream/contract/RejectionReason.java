@@ -15,5 +15,7 @@ public enum RejectionReason {
     ALREADY_NORMALIZED,
     NOT_NORMALIZED,
     UNSUPPORTED_FORMAT,
-    TOO_LARGE
+    TOO_LARGE,
+    /** The consumer failed on this record for a reason of its own (a bug): parked for inspection and replay. */
+    PROCESSING_FAILED
 }

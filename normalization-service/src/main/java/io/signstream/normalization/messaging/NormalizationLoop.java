@@ -226,8 +226,10 @@ public final class NormalizationLoop {
         try {
             return step.apply(record);
         } catch (RuntimeException e) {
+            // A bug must not turn one record into a poison pill that stops the partition: park it on the
+            // rejected topic with the error, where it can be looked at and replayed.
             LOG.errorf(e, "step failed on %s-%d@%d", record.topic(), record.partition(), record.offset());
-            return Outcome.reject(RejectionReason.UNDECODABLE,
+            return Outcome.reject(RejectionReason.PROCESSING_FAILED,
                     "record could not be processed: " + e);
         }
     }

@@ -1,7 +1,6 @@
 package io.signstream.normalization.messaging;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.jboss.logging.Logger;
 
 import io.signstream.contract.FeatureSampleCodec;
 import io.signstream.contract.RejectionReason;
@@ -13,7 +12,6 @@ import io.signstream.normalization.domain.SampleNormalizer;
 /** Decodes a raw record, normalizes and stamps it, encodes it again; any broken rule becomes a rejection. */
 public final class NormalizeStep implements RecordStep {
 
-    private static final Logger LOG = Logger.getLogger(NormalizeStep.class);
 
     private final SampleNormalizer normalizer;
 
@@ -39,11 +37,6 @@ public final class NormalizeStep implements RecordStep {
             return Outcome.publish(id, value);
         } catch (SampleRejectedException e) {
             return Outcome.reject(e.reason(), e.detail());
-        } catch (RuntimeException e) {
-            // A bug must not turn one record into a poison pill that stops the partition: park it on the
-            // rejected topic with the error, where it can be looked at and replayed.
-            LOG.errorf(e, "unexpected error on %s-%d@%d", record.topic(), record.partition(), record.offset());
-            return Outcome.reject(RejectionReason.UNDECODABLE, "record could not be processed: " + e);
         }
     }
 }
