@@ -1,0 +1,89 @@
+package io.signstream.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.signstream.contract.Topics;
+
+/** Normalization and evaluation scale out, within the partitions they consume; the trainer never does. */
+class ScalingTest {
+
+    /**
+     * The scaled services, with the topic whose partitions bound their useful replicas: normalization
+     * shares features.raw among its consumer group. The evaluator scales for REST and decoding load (its
+     * training.events consumer is one partition: one replica consumes, the others serve), so no bound.
+     */
+    static final Map<String, String> SCALED = Map.of(
+            "normalization-service", Topics.FEATURES_RAW,
+            "evaluator-service", "");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "gpu"})
+    void normalizationAndEvaluatorHaveAutoscalersBoundedByTheirPartitions(String overlay) {
+        Manifests m = Manifests.overlay(overlay);
+        assertEquals(SCALED.keySet(), Map.copyOf(
+                m.ofKind("HorizontalPodAutoscaler").stream().collect(java.util.stream.Collectors.toMap(
+                        h -> h.path("spec").path("scaleTargetRef").path("name").asText(), h -> 0))).keySet(),
+                "Deployments with an autoscaler");
+        SCALED.forEach((service, topic) -> {
+            JsonNode hpa = m.get("HorizontalPodAutoscaler", service);
+            JsonNode target = hpa.path("spec").path("scaleTargetRef");
+            assertEquals("Deployment", target.path("kind").asText());
+            m.get("Deployment", target.path("name").asText());
+            int min = hpa.path("spec").path("minReplicas").asInt(1);
+            int max = hpa.path("spec").path("maxReplicas").asInt();
+            assertTrue(min >= 1 && min < max, service + " minReplicas " + min + " maxReplicas " + max + ": no room to scale");
+            if (!topic.isEmpty()) {
+                int partitions = m.get("KafkaTopic", topic).path("spec").path("partitions").asInt();
+                assertTrue(max <= partitions, service + " maxReplicas " + max + " exceeds the " + partitions
+                        + " partitions of " + topic + ": the extra consumers would idle");
+            }
+            assertTrue(hpa.path("spec").path("metrics").size() > 0, service + " autoscaler has no metric");
+            JsonNode requests = Manifests.container(m.get("Deployment", service), service).path("resources").path("requests");
+            assertTrue(requests.has("cpu"), service + ": CPU utilization needs a CPU request");
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "gpu"})
+    void theTrainerRunsOneReplicaReplacedNotOverlapped(String overlay) {
+        JsonNode trainer = Manifests.overlay(overlay).get("Deployment", Repository.TRAINER);
+        assertEquals(1, trainer.path("spec").path("replicas").asInt(), "trainer replicas");
+        assertEquals("Recreate", trainer.path("spec").path("strategy").path("type").asText(),
+                "a rolling update would run two trainers on one run");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "gpu"})
+    void theKedaAlternativeWatchesTheLagOfNormalizationsOwnConsumerGroup(String overlay) {
+        Manifests keda = Manifests.render(Repository.deployDir().resolve("optional/keda"));
+        Manifests m = Manifests.overlay(overlay);
+        String service = "normalization-service";
+        JsonNode deployment = m.get("Deployment", service);
+        ServiceConfig.Effective config = ServiceConfig.of(service)
+                .resolve(PodEnvironment.of(m, Manifests.container(deployment, service)).variables);
+
+        JsonNode scaled = keda.get("ScaledObject", service);
+        assertEquals("signstream", scaled.path("metadata").path("namespace").asText());
+        assertEquals(service, scaled.path("spec").path("scaleTargetRef").path("name").asText());
+        JsonNode trigger = scaled.path("spec").path("triggers").get(0);
+        assertEquals("kafka", trigger.path("type").asText());
+        assertEquals(config.get("signstream.topics.raw"), trigger.path("metadata").path("topic").asText(), "lag topic");
+        assertEquals(config.get("kafka.bootstrap.servers"), trigger.path("metadata").path("bootstrapServers").asText());
+        String group = config.values().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("signstream.normalization.") && e.getKey().contains("group"))
+                .map(Map.Entry::getValue).findFirst()
+                .orElseThrow(() -> new AssertionError(service + " configures no consumer group"));
+        assertEquals(group, trigger.path("metadata").path("consumerGroup").asText(), "consumer group whose lag is watched");
+        int max = scaled.path("spec").path("maxReplicaCount").asInt();
+        assertTrue(max >= 1 && max <= m.get("KafkaTopic", Topics.FEATURES_RAW).path("spec").path("partitions").asInt(),
+                "maxReplicaCount within the partitions of " + Topics.FEATURES_RAW);
+    }
+}
