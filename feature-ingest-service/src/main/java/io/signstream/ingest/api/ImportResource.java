@@ -1,0 +1,47 @@
+package io.signstream.ingest.api;
+
+import java.net.URI;
+import java.util.List;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.signstream.ingest.domain.ImportJob;
+import io.signstream.ingest.domain.ImportProblem;
+import io.signstream.ingest.domain.ImportRequestException;
+import io.signstream.ingest.domain.ImportService;
+
+/** Bulk import of a PHOENIX-layout dataset folder, run as a background job. */
+@Path("/imports")
+@Produces(MediaType.APPLICATION_JSON)
+public class ImportResource {
+
+    @Inject
+    ImportService imports;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response start(ImportRequest request) {
+        ImportJob job = request == null ? imports.start(null, null) : imports.start(request.directory(), request.splits());
+        return Response.accepted(job.view(false)).location(URI.create("/imports/" + job.id())).build();
+    }
+
+    @GET
+    public List<ImportJob.View> list() {
+        return imports.list().stream().map(job -> job.view(false)).toList();
+    }
+
+    @GET
+    @Path("/{id}")
+    public ImportJob.View get(@PathParam("id") String id) {
+        return imports.find(id).map(job -> job.view(true))
+                .orElseThrow(() -> new ImportRequestException(ImportProblem.NO_SUCH_IMPORT, "no import with id " + id));
+    }
+}

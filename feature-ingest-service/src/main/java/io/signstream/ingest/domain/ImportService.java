@@ -1,0 +1,314 @@
+package io.signstream.ingest.domain;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.signstream.contract.RejectionReason;
+import io.signstream.contract.SampleRejectedException;
+import io.signstream.contract.proto.FeatureSample;
+import io.signstream.ingest.messaging.PublishFailedException;
+import io.signstream.ingest.messaging.SamplePublisher;
+
+/**
+ * Bulk import of a PHOENIX-layout folder ({@link PhoenixCorpus}): every sample is validated before it is
+ * sent, a refused sample is reported and does not stop the rest. Jobs live in memory (lost on restart).
+ */
+@ApplicationScoped
+public class ImportService {
+
+    private static final Logger LOG = Logger.getLogger(ImportService.class);
+
+    private final SampleAssembler assembler;
+    private final SamplePublisher publisher;
+    private final IngestMetrics metrics;
+    private final Map<String, ImportJob> jobs = new ConcurrentHashMap<>();
+
+    @ConfigProperty(name = "signstream.ingest.import.workers", defaultValue = "1")
+    int workers;
+    @ConfigProperty(name = "signstream.ingest.import.max-in-flight", defaultValue = "8")
+    int maxInFlight;
+    @ConfigProperty(name = "signstream.ingest.import.log-every", defaultValue = "100")
+    int logEvery;
+    @ConfigProperty(name = "signstream.ingest.import.keep-finished", defaultValue = "100")
+    int keepFinished;
+    @ConfigProperty(name = "signstream.ingest.import.root")
+    Optional<String> importRoot;
+
+    private ExecutorService executor;
+
+    @Inject
+    public ImportService(SampleAssembler assembler, SamplePublisher publisher, IngestMetrics metrics) {
+        this.assembler = assembler;
+        this.publisher = publisher;
+        this.metrics = metrics;
+    }
+
+    @PostConstruct
+    void start() {
+        AtomicInteger threads = new AtomicInteger();
+        executor = Executors.newFixedThreadPool(Math.max(1, workers), runnable -> {
+            Thread thread = new Thread(runnable, "import-worker-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        executor.shutdownNow();
+        executor.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Checks the folder and reads its corpus files now (so a wrong path or header is answered at once),
+     * then queues the job.
+     *
+     * @param splits the splits to import; null or empty = every split that has a corpus file
+     * @throws ImportRequestException when the import cannot start
+     */
+    public ImportJob start(String directory, List<String> splits) {
+        Path folder = resolve(directory);
+        List<String> chosen = chooseSplits(folder, splits);
+        List<PhoenixCorpus.Corpus> corpora = new ArrayList<>();
+        for (String split : chosen) {
+            try {
+                corpora.add(PhoenixCorpus.read(folder, split));
+            } catch (CorpusFormatException e) {
+                throw new ImportRequestException(ImportProblem.BAD_CORPUS_FILE, e.getMessage());
+            }
+        }
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        corpora.forEach(corpus -> sizes.put(corpus.split(), corpus.size()));
+        ImportJob job = new ImportJob(UUID.randomUUID().toString(), folder, sizes);
+        forgetOldFinishedJobs();
+        jobs.put(job.id(), job);
+        LOG.infof("import %s queued: %s, %s", job.id(), folder, sizes);
+        executor.submit(() -> run(job, corpora));
+        return job;
+    }
+
+    /** Finished jobs keep their per-sample lists in memory; only the newest {@code keep-finished} are kept. */
+    private void forgetOldFinishedJobs() {
+        List<ImportJob> finished = list().stream()
+                .filter(job -> job.status() == ImportJob.Status.COMPLETED || job.status() == ImportJob.Status.FAILED)
+                .toList();
+        finished.stream().skip(Math.max(0, keepFinished)).forEach(job -> jobs.remove(job.id()));
+    }
+
+    public Optional<ImportJob> find(String id) {
+        return Optional.ofNullable(jobs.get(id));
+    }
+
+    /** Newest first. */
+    public List<ImportJob> list() {
+        return jobs.values().stream().sorted(Comparator.comparing(ImportJob::createdAt).reversed()).toList();
+    }
+
+    private Path resolve(String directory) {
+        if (directory == null || directory.isBlank()) {
+            throw new ImportRequestException(ImportProblem.MISSING_DIRECTORY,
+                    "give the dataset folder as {\"directory\": \"/path/to/phoenix\"}");
+        }
+        Path folder = Path.of(directory.trim());
+        if (importRoot.isPresent() && !importRoot.get().isBlank()) {
+            Path base = Path.of(importRoot.get()).toAbsolutePath().normalize();
+            folder = base.resolve(folder).normalize();
+            if (!folder.startsWith(base)) {
+                throw new ImportRequestException(ImportProblem.DIRECTORY_NOT_ALLOWED,
+                        "directory " + directory + " is outside the import root " + base);
+            }
+        }
+        folder = folder.toAbsolutePath().normalize();
+        if (!Files.exists(folder)) {
+            throw new ImportRequestException(ImportProblem.DIRECTORY_NOT_FOUND,
+                    "directory " + folder + " does not exist (on the ingest service's file system)");
+        }
+        if (!Files.isDirectory(folder)) {
+            throw new ImportRequestException(ImportProblem.NOT_A_DIRECTORY, folder + " is not a directory");
+        }
+        return folder;
+    }
+
+    private static List<String> chooseSplits(Path folder, List<String> requested) {
+        if (requested == null || requested.isEmpty()) {
+            List<String> available = PhoenixCorpus.availableSplits(folder);
+            if (available.isEmpty()) {
+                throw new ImportRequestException(ImportProblem.NO_CORPUS_FILE, "directory " + folder
+                        + " has no corpus file: expected train.corpus.csv, dev.corpus.csv or test.corpus.csv");
+            }
+            return available;
+        }
+        LinkedHashSet<String> chosen = new LinkedHashSet<>();
+        for (String split : requested) {
+            String name = split == null ? "" : split.trim().toLowerCase(Locale.ROOT);
+            if (!PhoenixCorpus.SPLITS.contains(name)) {
+                throw new ImportRequestException(ImportProblem.BAD_SPLIT,
+                        "split '" + split + "' is not one of train, dev, test");
+            }
+            if (!Files.isRegularFile(PhoenixCorpus.corpusFile(folder, name))) {
+                throw new ImportRequestException(ImportProblem.NO_CORPUS_FILE,
+                        "split " + name + " has no corpus file " + PhoenixCorpus.corpusFile(folder, name));
+            }
+            chosen.add(name);
+        }
+        return List.copyOf(chosen);
+    }
+
+    private record InFlight(String split, int line, String sampleId, int featureBytes,
+            CompletableFuture<RecordMetadata> acknowledged) {
+    }
+
+    private void run(ImportJob job, List<PhoenixCorpus.Corpus> corpora) {
+        job.started();
+        LOG.infof("import %s started: %d samples from %s", job.id(), job.total(), job.directory());
+        Map<String, String> firstSeen = new HashMap<>();
+        Deque<InFlight> inFlight = new ArrayDeque<>();
+        try {
+            for (PhoenixCorpus.Corpus corpus : corpora) {
+                for (PhoenixCorpus.BadLine bad : corpus.badLines()) {
+                    refuse(job, corpus.split(), bad.line(), null, ImportRefusal.BAD_CORPUS_LINE.name(), bad.detail());
+                }
+                for (PhoenixCorpus.Entry entry : corpus.entries()) {
+                    String where = corpus.split() + PhoenixCorpus.CORPUS_SUFFIX + " line " + entry.line();
+                    String earlier = firstSeen.putIfAbsent(entry.id(), where);
+                    if (earlier != null) {
+                        refuse(job, corpus.split(), entry.line(), entry.id(), ImportRefusal.DUPLICATE_ID.name(),
+                                "sample id " + entry.id() + " already appears at " + earlier + "; only the first is imported");
+                        continue;
+                    }
+                    Optional<InFlight> sent = validateAndSend(job, corpus, entry);
+                    if (sent.isPresent()) {
+                        inFlight.addLast(sent.get());
+                        while (inFlight.size() >= maxInFlight) {
+                            settle(job, inFlight.removeFirst());
+                        }
+                    }
+                }
+            }
+            while (!inFlight.isEmpty()) {
+                settle(job, inFlight.removeFirst());
+            }
+            job.completed();
+            logProgress(job, true);
+        } catch (PublishFailedException e) {
+            for (InFlight pending : inFlight) {
+                settleQuietly(job, pending);
+            }
+            job.failed(e.getMessage() + "; " + job.published() + " samples were published, "
+                    + (job.total() - job.processed()) + " were not processed");
+            LOG.errorf("import %s failed: %s", job.id(), job.view(false).failure());
+        } catch (RuntimeException e) {
+            job.failed("unexpected error: " + e);
+            LOG.errorf(e, "import %s failed", job.id());
+        }
+    }
+
+    private Optional<InFlight> validateAndSend(ImportJob job, PhoenixCorpus.Corpus corpus, PhoenixCorpus.Entry entry) {
+        Path folder = job.directory();
+        SampleMetadata metadata = new SampleMetadata(entry.id(), SampleAssembler.parseSplit(corpus.split()),
+                entry.annotation(), entry.signer(), null);
+        try {
+            assembler.checkMetadata(metadata);
+            Optional<Path> file = PhoenixCorpus.findFeatureFile(folder, corpus.split(), entry.id());
+            if (file.isEmpty()) {
+                refuse(job, corpus.split(), entry.line(), entry.id(), ImportRefusal.MISSING_FILE.name(),
+                        "no feature file for " + entry.id() + ": looked for "
+                                + PhoenixCorpus.candidates(folder, corpus.split(), entry.id()).stream()
+                                        .map(path -> folder.relativize(path).toString()).toList());
+                return Optional.empty();
+            }
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(file.get());
+            } catch (IOException e) {
+                refuse(job, corpus.split(), entry.line(), entry.id(), ImportRefusal.UNREADABLE_FILE.name(),
+                        "cannot read " + file.get() + ": " + e.getMessage());
+                return Optional.empty();
+            }
+            String source = "import:" + folder.relativize(file.get());
+            FeatureSample sample = assembler.assemble(new SampleMetadata(metadata.sampleId(), metadata.split(),
+                    metadata.annotation(), metadata.signer(), source), bytes);
+            return Optional.of(new InFlight(corpus.split(), entry.line(), entry.id(), sample.getFeatures().size(),
+                    publisher.publishAsync(sample)));
+        } catch (SampleRejectedException e) {
+            refuse(job, corpus.split(), entry.line(), entry.id(), e.reason().name(), e.detail());
+            return Optional.empty();
+        }
+    }
+
+    /** Waits for one acknowledgement; a broker failure other than an oversized record stops the job. */
+    private void settle(ImportJob job, InFlight pending) {
+        try {
+            RecordMetadata record = publisher.await(pending.sampleId(), pending.acknowledged());
+            job.accepted(new ImportJob.AcceptedEntry(pending.sampleId(), pending.split(), record.partition(),
+                    record.offset()));
+            metrics.accepted(IngestMetrics.IMPORT, pending.featureBytes());
+            progress(job);
+        } catch (PublishFailedException e) {
+            if (e.getCause() instanceof RecordTooLargeException) {
+                refuse(job, pending.split(), pending.line(), pending.sampleId(), RejectionReason.TOO_LARGE.name(),
+                        e.getMessage());
+                return;
+            }
+            throw e;
+        }
+    }
+
+    private void settleQuietly(ImportJob job, InFlight pending) {
+        try {
+            settle(job, pending);
+        } catch (PublishFailedException ignored) {
+            // the job is failing already; this sample counts as not processed
+        }
+    }
+
+    private void refuse(ImportJob job, String split, int line, String sampleId, String reason, String detail) {
+        job.refused(new ImportJob.RefusedEntry(split, line, sampleId, reason, detail));
+        metrics.refused(IngestMetrics.IMPORT, reason);
+        LOG.debugf("import %s refused %s (%s line %d): %s: %s", job.id(), sampleId, split, line, reason, detail);
+        progress(job);
+    }
+
+    private void progress(ImportJob job) {
+        if (job.processed() % Math.max(1, logEvery) == 0) {
+            logProgress(job, false);
+        }
+    }
+
+    private void logProgress(ImportJob job, boolean last) {
+        Double rate = job.rate();
+        Long eta = job.etaSeconds();
+        LOG.infof("import %s %s: %d/%d samples (%d published, %d refused), %.1f samples/s%s", job.id(),
+                last ? "completed" : "progress", job.processed(), job.total(), job.published(), job.refusedCount(),
+                rate == null ? 0.0 : rate, eta == null ? "" : String.format(Locale.ROOT, ", ETA %d s", eta));
+    }
+}

@@ -1,0 +1,41 @@
+package io.signstream.ingest.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.signstream.ingest.support.TestSamples;
+import io.signstream.localstack.LocalStackTestResource;
+
+@QuarkusTest
+@WithTestResource(LocalStackTestResource.class)
+class HealthAndMetricsTest {
+
+    @Test
+    void readinessChecksTheBrokerAndTheRawTopic() {
+        given().when().get("/q/health/ready")
+                .then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem("kafka-broker"))
+                .body("checks.find { it.name == 'kafka-broker' }.data.topic", equalTo("features.raw"))
+                .body("checks.find { it.name == 'kafka-broker' }.data.partitions", equalTo(4));
+    }
+
+    @Test
+    void acceptedAndRefusedSamplesAreCounted() {
+        SampleResourceTest.upload("a.npy", TestSamples.npy(1), TestSamples.uniqueId("metrics"), "train", "A")
+                .statusCode(201);
+        SampleResourceTest.upload("a.npy", TestSamples.npy(1), TestSamples.uniqueId("metrics"), "train", " ")
+                .statusCode(422);
+        given().when().get("/q/metrics")
+                .then().statusCode(200)
+                .body(containsString("signstream_ingest_samples_accepted_total{source=\"upload\"}"))
+                .body(containsString("signstream_ingest_samples_refused_total{reason=\"EMPTY_GLOSSES\",source=\"upload\"}"))
+                .body(containsString("signstream_ingest_feature_bytes_total{source=\"upload\"}"));
+    }
+}
