@@ -1,7 +1,9 @@
 package io.signstream.launcher;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** {@code ./signstream <command>}: see {@link #USAGE}. */
 public final class Main {
@@ -16,7 +18,7 @@ public final class Main {
             "                   start a training run and follow it",
             "  eval RUN [--split dev|test] [--checkpoint latest|best|EPOCH] [--beam N]",
             "                   evaluate a run's checkpoint and print WER",
-            "  demo [--tiny]    synthetic data -> publish -> normalize -> train -> evaluate -> report",
+            "  demo [--tiny] [--epochs N] [--keep-up]\n                   synthetic data -> publish -> normalize -> train -> evaluate -> report",
             "  test             run every test (handled by the ./signstream script)");
 
     private Main() {
@@ -51,8 +53,59 @@ public final class Main {
                 return stack.down().isEmpty() ? 0 : 1;
             }
             case "status" -> stack.status().forEach(progress.out()::println);
+            case "publish" -> {
+                if (args.size() != 1) {
+                    throw new IllegalArgumentException("publish needs one directory");
+                }
+                workflow(stack).publish(java.nio.file.Path.of(args.get(0)));
+            }
+            case "train" -> {
+                Options options = Options.parse(args, 0);
+                Map<String, Object> request = new LinkedHashMap<>();
+                options.ifPresent("run-id", v -> request.put("runId", v));
+                options.ifPresent("epochs", v -> request.put("epochs", Integer.parseInt(v)));
+                options.ifPresent("batch-size", v -> request.put("batchSize", Integer.parseInt(v)));
+                options.ifPresent("lr", v -> request.put("learningRate", Double.parseDouble(v)));
+                options.ifPresent("model", v -> request.put("model", v));
+                options.ifPresent("seed", v -> request.put("seed", Long.parseLong(v)));
+                options.ifPresent("max-frames", v -> request.put("maxFrames", Integer.parseInt(v)));
+                var follow = workflow(stack).train(request);
+                return "COMPLETED".equals(follow.run().path("status").asText()) ? 0 : 1;
+            }
+            case "eval" -> {
+                Options options = Options.parse(args, 1);
+                if (options.positional().size() != 1) {
+                    throw new IllegalArgumentException("eval needs a run id");
+                }
+                String checkpoint = options.get("checkpoint", "best");
+                Object epoch = checkpoint.chars().allMatch(Character::isDigit) ? Integer.parseInt(checkpoint) : checkpoint;
+                var result = workflow(stack).evaluate(options.positional().get(0), epoch, options.get("split", "test"),
+                        Integer.parseInt(options.get("beam", "1")));
+                var scores = result.path("scores");
+                progress.out().printf("%s WER %.2f%%  SER %.2f%%  S/D/I %d/%d/%d  N=%d  (checkpoint epoch %d, evaluation %s)%n",
+                        result.path("split").asText(), 100 * scores.path("wer").asDouble(),
+                        100 * scores.path("ser").asDouble(), scores.path("substitutions").asLong(),
+                        scores.path("deletions").asLong(), scores.path("insertions").asLong(),
+                        scores.path("referenceLength").asLong(), result.path("checkpoint").path("epoch").asInt(),
+                        result.path("id").asText());
+            }
+            case "demo" -> {
+                Options options = Options.parse(args, 0);
+                Demo.Size size = options.has("tiny") ? Demo.Size.tiny() : Demo.Size.full();
+                if (options.has("epochs")) {
+                    size = new Demo.Size(size.data(), Integer.parseInt(options.get("epochs", "")), size.batchSize(),
+                            size.learningRate());
+                }
+                new Demo(stack, settings, progress).run(size, options.has("keep-up"));
+            }
             default -> throw new IllegalArgumentException("unknown command '" + command + "'");
         }
         return 0;
+    }
+
+    private static Workflow workflow(Stack stack) {
+        StackState state = stack.state().filter(s -> stack.isUp())
+                .orElseThrow(() -> new IllegalStateException("the stack is not up: run ./signstream up first"));
+        return new Workflow(state, new Progress(System.out));
     }
 }

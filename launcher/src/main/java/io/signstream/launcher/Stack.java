@@ -36,15 +36,20 @@ public final class Stack {
         this.progress = progress;
     }
 
-    /** Starts what is not running yet and returns the endpoints; a stack already up is returned as it is. */
+    /** Starts Kafka, the object store and all four services; a stack already up is returned as it is. */
     public StackState up() {
+        return up(java.util.EnumSet.allOf(ServiceSpec.class));
+    }
+
+    /** The same with only some of the services (e.g. the data path: ingest and normalization). */
+    public StackState up(java.util.Set<ServiceSpec> services) {
         Optional<StackState> running = StackState.read(settings.home()).filter(this::allAlive);
         if (running.isPresent()) {
             progress.stage("stack already up (" + settings.home().resolve("stack.json") + ")");
             return running.get();
         }
         StackState.read(settings.home()).ifPresent(stale -> stop(stale));
-        for (ServiceSpec service : ServiceSpec.values()) {
+        for (ServiceSpec service : services) {
             if (!Files.exists(service.runnerJar(settings.repository()))) {
                 throw new IllegalStateException(service.runnerJar(settings.repository())
                         + " is missing: build first (./signstream does, or mvn -B install -DskipTests)");
@@ -53,9 +58,9 @@ public final class Stack {
         Map<String, Long> processes = new LinkedHashMap<>();
         String bootstrap = settings.externalBootstrapServers();
         if (bootstrap == null) {
-            progress.stage("starting Kafka (KRaft) on port " + settings.kafkaPort());
-            KafkaBroker broker = KafkaBroker.start(settings.home().resolve("kafka"), portOrFree(settings.kafkaPort()),
-                    SERVER_START_TIMEOUT);
+            int port = portOrFree(settings.kafkaPort());
+            progress.stage("starting Kafka (KRaft) on port " + port);
+            KafkaBroker broker = KafkaBroker.start(settings.home().resolve("kafka"), port, SERVER_START_TIMEOUT);
             bootstrap = broker.bootstrapServers();
             processes.put("kafka", broker.pid());
         }
@@ -63,9 +68,10 @@ public final class Stack {
 
         String endpoint = settings.externalObjectStoreEndpoint();
         if (endpoint == null) {
-            progress.stage("starting the object store (S3Proxy) on port " + settings.objectStorePort());
-            ObjectStore store = ObjectStore.start(settings.home().resolve("object-store"),
-                    portOrFree(settings.objectStorePort()), ObjectStore.Backend.FILESYSTEM, SERVER_START_TIMEOUT);
+            int port = portOrFree(settings.objectStorePort());
+            progress.stage("starting the object store (S3Proxy) on port " + port);
+            ObjectStore store = ObjectStore.start(settings.home().resolve("object-store"), port,
+                    ObjectStore.Backend.FILESYSTEM, SERVER_START_TIMEOUT);
             endpoint = store.endpoint();
             processes.put("object-store", store.pid());
         }
@@ -77,12 +83,12 @@ public final class Stack {
         StackState state = new StackState(bootstrap, endpoint, settings.accessKey(), settings.secretKey(),
                 settings.bucket(), ports, processes, System.currentTimeMillis());
         state.write(settings.home());
-        for (ServiceSpec service : ServiceSpec.values()) {
+        for (ServiceSpec service : services) {
             long pid = startService(service, state);
             processes.put(service.module(), pid);
             state.write(settings.home());
         }
-        for (ServiceSpec service : ServiceSpec.values()) {
+        for (ServiceSpec service : services) {
             awaitReady(service, state);
         }
         progress.stage("stack up: Kafka " + bootstrap + ", object store " + endpoint + ", services on ports "
@@ -101,6 +107,11 @@ public final class Stack {
         StackState.delete(settings.home());
         progress.stage(killed.isEmpty() ? "stack stopped cleanly" : "stack stopped; had to kill " + killed);
         return killed;
+    }
+
+    /** True when every process of the recorded stack is alive. */
+    public boolean isUp() {
+        return StackState.read(settings.home()).filter(this::allAlive).isPresent();
     }
 
     public Optional<StackState> state() {

@@ -1,0 +1,215 @@
+package io.signstream.launcher;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import io.signstream.contract.proto.Split;
+import io.signstream.localstack.synthetic.SyntheticDataset;
+import io.signstream.localstack.synthetic.SyntheticOptions;
+
+/**
+ * The main job end to end on the local stack: synthetic MediaPipe-like data -> ingest -> normalization ->
+ * trainer -> evaluator (dev automatically per checkpoint, test on the best) -> report and training curves.
+ */
+final class Demo {
+
+    /** How big the demo is: the full one shows real learning in minutes, the tiny one is the test's. */
+    record Size(SyntheticOptions data, int epochs, int batchSize, double learningRate) {
+        static Size full() {
+            return new Size(SyntheticOptions.defaults().withSamples(160, 32, 32), 8, 4, 1e-3);
+        }
+
+        static Size tiny() {
+            return new Size(SyntheticOptions.tiny(), 4, 4, 2e-3);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Stack stack;
+    private final LauncherSettings settings;
+    private final Progress progress;
+
+    Demo(Stack stack, LauncherSettings settings, Progress progress) {
+        this.stack = stack;
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    /** Runs the demo; stops the stack afterwards if the demo started it. Returns the report (also written as JSON). */
+    Map<String, Object> run(Size size, boolean keepStackUp) {
+        long started = System.nanoTime();
+        boolean startedHere = !stack.isUp();
+        StackState state = stack.up();
+        Map<String, Object> report;
+        try {
+            report = runOn(state, size);
+        } finally {
+            if (startedHere && !keepStackUp) {
+                List<String> killed = stack.down();
+                if (!killed.isEmpty()) {
+                    progress.stage("WARNING: had to kill " + killed);
+                }
+            }
+        }
+        report.put("elapsedSeconds", (System.nanoTime() - started) / 1_000_000_000L);
+        writeJson(settings.home().resolve("demo/report.json"), report);
+        print(report);
+        return report;
+    }
+
+    private Map<String, Object> runOn(StackState state, Size size) {
+        Workflow workflow = new Workflow(state, progress);
+        Path dataDir = settings.home().resolve("demo/data");
+        deleteRecursively(dataDir);
+        SyntheticDataset dataset = new SyntheticDataset(size.data());
+        progress.stage(String.format("generating synthetic MediaPipe-like data: %d glosses, %d/%d/%d train/dev/test sentences",
+                size.data().vocabularySize(), size.data().trainSamples(), size.data().devSamples(),
+                size.data().testSamples()));
+        dataset.writePhoenix(dataDir);
+
+        JsonNode imported = workflow.publish(dataDir);
+        JsonNode normalization = new ServiceClient(state.serviceUrl(ServiceSpec.NORMALIZATION)).get("/normalization");
+
+        String runId = "demo-" + java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("runId", runId);
+        request.put("model", "small");
+        request.put("epochs", size.epochs());
+        request.put("batchSize", size.batchSize());
+        request.put("learningRate", size.learningRate());
+        request.put("seed", 7);
+        Workflow.TrainingFollow training = workflow.train(request);
+        if (!"COMPLETED".equals(training.run().path("status").asText())) {
+            throw new IllegalStateException("training did not complete: " + training.run().path("message").asText());
+        }
+
+        progress.stage("waiting for the evaluator's automatic dev evaluations of each checkpoint");
+        JsonNode evaluations = workflow.awaitAutomaticEvaluations(runId, size.epochs(), Duration.ofMinutes(10));
+        Map<Integer, Double> devWerByEpoch = new TreeMap<>();
+        for (JsonNode evaluation : evaluations) {
+            if ("dev".equals(evaluation.path("split").asText()) && "COMPLETED".equals(evaluation.path("status").asText())) {
+                devWerByEpoch.put(evaluation.path("checkpoint").path("epoch").asInt(),
+                        evaluation.path("scores").path("wer").asDouble());
+            }
+        }
+        JsonNode dev = workflow.evaluate(runId, "best", "dev", 1);
+        JsonNode test = workflow.evaluate(runId, "best", "test", 1);
+
+        List<Double> losses = new ArrayList<>();
+        training.run().path("epochLosses").forEach(loss -> losses.add(loss.asDouble()));
+        List<Double> devWers = new ArrayList<>();
+        for (int epoch = 1; epoch <= losses.size(); epoch++) {
+            Double wer = devWerByEpoch.get(epoch);
+            devWers.add(wer == null ? null : 100 * wer);
+        }
+        Path curves = settings.home().resolve("demo/training-curves.png");
+        TrainingCurves.write(curves, List.of(
+                new TrainingCurves.Series("Training loss (CTC, mean per epoch)", "", losses, new Color(31, 119, 180)),
+                new TrainingCurves.Series("Dev WER (greedy, per checkpoint)", "%", devWers, new Color(214, 39, 40)),
+                new TrainingCurves.Series("Learning rate (end of epoch)", "", training.learningRates(),
+                        new Color(44, 160, 44))));
+
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("runId", runId);
+        report.put("data", Map.of("directory", dataDir.toString(), "glosses", size.data().vocabularySize(),
+                "train", dataset.count(Split.TRAIN), "dev", dataset.count(Split.DEV), "test", dataset.count(Split.TEST)));
+        report.put("published", imported.path("published").asInt());
+        report.put("refusedAtIngest", imported.path("refused").asInt());
+        report.put("rejectedByNormalization", normalization.path("counters").path("recordsRejected").asLong());
+        report.put("device", training.run().path("device").asText());
+        report.put("epochs", losses.size());
+        report.put("lossPerEpoch", losses);
+        report.put("devWerPerEpoch", devWerByEpoch);
+        report.put("learningRatePerEpoch", training.learningRates());
+        report.put("bestEpoch", dev.path("checkpoint").path("epoch").asInt());
+        report.put("dev", scores(dev));
+        report.put("test", scores(test));
+        report.put("checkpoints", "s3://" + state.bucket() + "/runs/" + runId + "/ at " + state.objectStoreEndpoint()
+                + (settings.externalObjectStoreEndpoint() == null
+                        ? " (files under " + settings.home().resolve("object-store/data").resolve(state.bucket()) + ")"
+                        : ""));
+        report.put("curves", curves.toString());
+        return report;
+    }
+
+    private static Map<String, Object> scores(JsonNode evaluation) {
+        JsonNode s = evaluation.path("scores");
+        Map<String, Object> scores = new LinkedHashMap<>();
+        scores.put("evaluationId", evaluation.path("id").asText());
+        scores.put("wer", s.path("wer").asDouble());
+        scores.put("ser", s.path("ser").asDouble());
+        scores.put("substitutions", s.path("substitutions").asLong());
+        scores.put("deletions", s.path("deletions").asLong());
+        scores.put("insertions", s.path("insertions").asLong());
+        scores.put("referenceLength", s.path("referenceLength").asLong());
+        scores.put("sentences", s.path("sentences").asInt());
+        return scores;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void print(Map<String, Object> report) {
+        var out = progress.out();
+        out.println();
+        out.println("==================== signstream demo report ====================");
+        out.printf("data               %s%n", report.get("data"));
+        out.printf("published          %s samples (%s refused at ingest, %s rejected by normalization)%n",
+                report.get("published"), report.get("refusedAtIngest"), report.get("rejectedByNormalization"));
+        out.printf("training run       %s on %s, %s epochs%n", report.get("runId"), report.get("device"),
+                report.get("epochs"));
+        List<Double> losses = (List<Double>) report.get("lossPerEpoch");
+        Map<Integer, Double> devWers = (Map<Integer, Double>) report.get("devWerPerEpoch");
+        out.println("epoch   mean loss   dev WER");
+        for (int i = 0; i < losses.size(); i++) {
+            Double wer = devWers.get(i + 1);
+            out.printf("%5d   %9.4f   %s%n", i + 1, losses.get(i), wer == null ? "-" : String.format("%6.2f%%", 100 * wer));
+        }
+        out.printf("best checkpoint    epoch %s (lowest dev WER)%n", report.get("bestEpoch"));
+        for (String split : List.of("dev", "test")) {
+            Map<String, Object> s = (Map<String, Object>) report.get(split);
+            out.printf("%-4s WER %6.2f%%    SER %6.2f%%    S/D/I %s/%s/%s of N=%s glosses in %s sentences%n", split,
+                    100 * (double) s.get("wer"), 100 * (double) s.get("ser"), s.get("substitutions"),
+                    s.get("deletions"), s.get("insertions"), s.get("referenceLength"), s.get("sentences"));
+        }
+        out.printf("checkpoints        %s%n", report.get("checkpoints"));
+        out.printf("training curves    %s%n", report.get("curves"));
+        out.printf("report             %s%n", settings.home().resolve("demo/report.json"));
+        out.printf("elapsed            %d:%02d%n", (long) report.get("elapsedSeconds") / 60,
+                (long) report.get("elapsedSeconds") % 60);
+        out.println("================================================================");
+    }
+
+    private static void writeJson(Path file, Object value) {
+        try {
+            Files.createDirectories(file.getParent());
+            JSON.writeValue(file.toFile(), value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (var paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
