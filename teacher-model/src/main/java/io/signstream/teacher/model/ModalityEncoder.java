@@ -1,0 +1,66 @@
+package io.signstream.teacher.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
+import ai.djl.util.PairList;
+import io.signstream.contract.Modality;
+
+/**
+ * One modality's per-frame encoder: LayerNorm over the modality's columns, Linear -> ReLU -> Linear to the
+ * token width, times a learnable sigmoid gate. Input [B, T, width of the modality]; output [B, T, tokenWidth].
+ */
+public class ModalityEncoder extends CompositeBlock {
+
+    /** sigmoid(1) = 0.73: every modality starts mostly open. */
+    private static final float GATE_START = 1f;
+
+    private final Modality modality;
+    private final int tokenWidth;
+    private final LayerNorm norm;
+    private final Linear hidden;
+    private final Linear project;
+    private final Parameter gate;
+
+    public ModalityEncoder(Modality modality, int hiddenWidth, int tokenWidth) {
+        this.modality = modality;
+        this.tokenWidth = tokenWidth;
+        gate = addParameter(Parameter.builder().setName("gate").setType(Parameter.Type.OTHER)
+                .optInitializer(new ConstantInitializer(GATE_START)).optShape(new Shape(1)).build());
+        norm = addChildBlock("layerNorm", LayerNorm.builder().axis(2).build());
+        hidden = addChildBlock("hidden", Linear.builder().setUnits(hiddenWidth).build());
+        project = addChildBlock("project", Linear.builder().setUnits(tokenWidth).build());
+    }
+
+    public Modality modality() {
+        return modality;
+    }
+
+    /** The gate's current opening, sigmoid(g), read to the host. */
+    public float gateValue() {
+        return (float) (1 / (1 + Math.exp(-gate.getArray().toFloatArray()[0])));
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        NDArray x = inputs.head();
+        x = norm.forward(store, new NDList(x), training).head();
+        x = Activation.relu(hidden.forward(store, new NDList(x), training).head());
+        x = project.forward(store, new NDList(x), training).head();
+        NDArray g = store.getValue(gate, x.getDevice(), training);
+        return new NDList(x.mul(Masks.scoped(Activation.sigmoid(g), x)));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape in = inputShapes[0];
+        return new Shape[] {new Shape(in.get(0), in.get(1), tokenWidth)};
+    }
+}
