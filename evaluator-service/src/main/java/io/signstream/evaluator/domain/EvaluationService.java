@@ -1,0 +1,396 @@
+package io.signstream.evaluator.domain;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.signstream.checkpoint.CheckpointException;
+import io.signstream.checkpoint.CheckpointManifest;
+import io.signstream.checkpoint.CheckpointRef;
+import io.signstream.checkpoint.CheckpointStore;
+import io.signstream.contract.proto.Split;
+import io.signstream.evaluator.messaging.EvaluationResultsPublisher;
+import io.signstream.evaluator.storage.EvaluationStore;
+import io.signstream.featurestream.FeatureStreamConfig;
+
+/**
+ * Accepts evaluation jobs, runs them one at a time on a single worker thread (the model and the feature stream are
+ * heavy; one evaluation at a time keeps memory predictable), keeps every job in the object store on each change of
+ * state, and publishes each finished result. At startup it reads every stored evaluation back and re-queues the
+ * ones a previous instance left unfinished, so a restart loses nothing.
+ */
+@ApplicationScoped
+public class EvaluationService {
+
+    private static final Logger LOG = Logger.getLogger(EvaluationService.class);
+
+    @Inject
+    EvaluationStore store;
+
+    @Inject
+    CheckpointStore checkpoints;
+
+    @Inject
+    EvaluationResultsPublisher publisher;
+
+    @Inject
+    MeterRegistry registry;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    @ConfigProperty(name = "signstream.topics.normalized")
+    String normalizedTopic;
+
+    @ConfigProperty(name = "signstream.validation.max-frames")
+    int maxFrames;
+
+    @ConfigProperty(name = "signstream.evaluator.batch-size")
+    int batchSize;
+
+    @ConfigProperty(name = "signstream.evaluator.queue-capacity")
+    int queueCapacity;
+
+    @ConfigProperty(name = "signstream.evaluator.seed")
+    long seed;
+
+    @ConfigProperty(name = "signstream.evaluator.decoder.type")
+    String defaultDecoderType;
+
+    @ConfigProperty(name = "signstream.evaluator.decoder.beam-width")
+    Optional<Integer> defaultBeamWidth;
+
+    private final Map<String, Evaluation> evaluations = new ConcurrentHashMap<>();
+    private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final Object submitLock = new Object();
+    private final java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+    private DecoderSpec defaultDecoder;
+    private Thread worker;
+    private Evaluator evaluator;
+
+    /** Before the events listener (which calls {@link #submitForCheckpoint}) starts. */
+    void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent event) {
+        defaultDecoder = DecoderSpec.of(defaultDecoderType,
+                DecoderSpec.BEAM.equalsIgnoreCase(defaultDecoderType.trim()) ? defaultBeamWidth.orElse(null) : null);
+        List<Evaluation> stored = store.loadAll();
+        for (Evaluation evaluation : stored) {
+            if (evaluation.status().isFinished()) {
+                // per-sample results stay in the bucket until asked for: memory holds summaries only
+                evaluations.put(evaluation.id(), evaluation.withoutSamples());
+            } else {
+                Evaluation again = evaluation.requeued();
+                evaluations.put(again.id(), again);
+                store.save(again);
+                queue.add(again.id());
+            }
+        }
+        LOG.infof("loaded %d stored evaluations from s3://%s/%s (%d re-queued)", stored.size(), store.bucket(),
+                EvaluationStore.PREFIX, queue.size());
+        registry.gauge("signstream.evaluator.queue.depth", queue, LinkedBlockingQueue::size);
+        FeatureStreamConfig streamConfig = FeatureStreamConfig.of(bootstrapServers).withTopic(normalizedTopic)
+                .withMaxFrames(maxFrames);
+        evaluator = new Evaluator(checkpoints, streamConfig, batchSize, seed);
+        worker = new Thread(this::work, "evaluation-worker");
+        worker.setDaemon(true);
+        worker.start();
+        ready.countDown();
+    }
+
+    /** Requests arriving while the stored evaluations are still being read wait for them (or get a 503). */
+    private void awaitReady() {
+        try {
+            if (!ready.await(60, TimeUnit.SECONDS)) {
+                throw new EvaluatorException(503, "STARTING", "the evaluator is still reading its stored evaluations");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EvaluatorException(503, "STARTING", "interrupted while the evaluator is starting");
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stopping.set(true);
+        if (worker != null) {
+            worker.interrupt();
+            try {
+                worker.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    public DecoderSpec defaultDecoder() {
+        return defaultDecoder;
+    }
+
+    /**
+     * Resolves the checkpoint and queues the evaluation.
+     *
+     * @throws EvaluatorException 404 for an unknown run or checkpoint or no best one yet, 503 when the queue is full
+     */
+    public Evaluation submit(EvaluationSpec spec) {
+        awaitReady();
+        CheckpointManifest manifest = resolve(spec);
+        String selectedAs = spec.selection().name().toLowerCase(java.util.Locale.ROOT);
+        Evaluation job = Evaluation.queued(newId(), Evaluation.TRIGGER_API,
+                new Evaluation.CheckpointInfo(manifest.runId(), manifest.epoch(), selectedAs, manifest.normalization()),
+                splitName(spec.split()), spec.decoder(), spec.phoenixCleanup());
+        synchronized (submitLock) {
+            if (queue.size() >= queueCapacity) {
+                throw new EvaluatorException(503, Reasons.QUEUE_FULL, queue.size()
+                        + " evaluations are waiting already (signstream.evaluator.queue-capacity); try again later");
+            }
+            enqueue(job);
+        }
+        return job;
+    }
+
+    /**
+     * The automatic dev evaluation of a checkpoint announced on training.events, with the default decoder. Idempotent:
+     * a checkpoint already evaluated (or queued) this way is not evaluated again, so replayed events are harmless.
+     * Waits while the queue is full (the listener then stops consuming: back-pressure, nothing is dropped).
+     *
+     * @return the new or the existing job; empty when the checkpoint does not exist (yet) in the bucket
+     */
+    public Optional<Evaluation> submitForCheckpoint(String runId, int epoch) throws InterruptedException {
+        awaitReady();
+        Optional<Evaluation> existing = evaluations.values().stream()
+                .filter(e -> Evaluation.TRIGGER_TRAINING_EVENT.equals(e.trigger()) && e.checkpoint().run().equals(runId)
+                        && e.checkpoint().epoch() == epoch && "dev".equals(e.split()) && e.status() != EvaluationStatus.FAILED)
+                .findFirst();
+        if (existing.isPresent()) {
+            LOG.infof("checkpoint %s epoch %d already has automatic evaluation %s (%s)", runId, epoch,
+                    existing.get().id(), existing.get().status());
+            return existing;
+        }
+        Optional<CheckpointManifest> manifest = checkpoints.manifest(new CheckpointRef(runId, epoch));
+        if (manifest.isEmpty()) {
+            return Optional.empty();
+        }
+        Evaluation job = Evaluation.queued(newId(), Evaluation.TRIGGER_TRAINING_EVENT,
+                new Evaluation.CheckpointInfo(runId, epoch, "epoch", manifest.get().normalization()), "dev",
+                defaultDecoder, false);
+        while (true) {
+            synchronized (submitLock) {
+                if (queue.size() < queueCapacity) {
+                    enqueue(job);
+                    return Optional.of(job);
+                }
+            }
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+    }
+
+    /** The evaluation as held in memory: per-sample results only while a finished one is not yet stored. */
+    public Optional<Evaluation> find(String id) {
+        awaitReady();
+        return Optional.ofNullable(evaluations.get(id));
+    }
+
+    /**
+     * The per-sample results of a COMPLETED evaluation (from the bucket, where they live); empty for other states.
+     */
+    public List<Evaluation.SampleResult> samples(Evaluation evaluation) {
+        if (evaluation.samples() != null) {
+            return evaluation.samples();
+        }
+        if (evaluation.status() != EvaluationStatus.COMPLETED) {
+            return List.of();
+        }
+        return store.find(evaluation.id()).map(Evaluation::samples).orElseThrow(() -> new EvaluatorException(503,
+                "OBJECT_STORE_UNAVAILABLE", "the per-sample results of " + evaluation.id() + " are not in the bucket"));
+    }
+
+    /** Evaluations, oldest first, filtered by run, split and status when given. */
+    public List<Evaluation> list(String run, Split split, EvaluationStatus status) {
+        awaitReady();
+        return evaluations.values().stream()
+                .filter(e -> run == null || e.checkpoint().run().equals(run))
+                .filter(e -> split == null || e.split().equals(splitName(split)))
+                .filter(e -> status == null || e.status() == status)
+                .sorted(Comparator.comparing(Evaluation::createdAt).thenComparing(Evaluation::id))
+                .toList();
+    }
+
+    /** True when the bucket holds a checkpoint of the run or this service has evaluated it. */
+    public boolean runExists(String run) {
+        awaitReady();
+        return evaluations.values().stream().anyMatch(e -> e.checkpoint().run().equals(run))
+                || !checkpoints.list(run).isEmpty();
+    }
+
+    /**
+     * The completed dev evaluation with the lowest WER among the run's checkpoints (ties: the earlier epoch, then
+     * the earlier evaluation).
+     */
+    public Optional<Evaluation> best(String run) {
+        awaitReady();
+        return evaluations.values().stream()
+                .filter(e -> e.isDevResultOf(run))
+                .min(Comparator.comparingDouble((Evaluation e) -> e.scores().wer())
+                        .thenComparingInt(e -> e.checkpoint().epoch())
+                        .thenComparing(Evaluation::createdAt));
+    }
+
+    private CheckpointManifest resolve(EvaluationSpec spec) {
+        try {
+            return switch (spec.selection()) {
+                case EPOCH -> checkpoints.manifest(new CheckpointRef(spec.run(), spec.epoch())).orElseThrow(() -> {
+                    requireRun(spec.run());
+                    return EvaluatorException.notFound(Reasons.UNKNOWN_CHECKPOINT, "run " + spec.run()
+                            + " has no complete checkpoint for epoch " + spec.epoch() + " (epochs: "
+                            + checkpoints.list(spec.run()).stream().map(CheckpointManifest::epoch).toList() + ")");
+                });
+                case LATEST -> checkpoints.latest(spec.run()).orElseThrow(() -> EvaluatorException.notFound(
+                        Reasons.UNKNOWN_RUN, "run " + spec.run() + " has no complete checkpoint in bucket "
+                                + checkpoints.bucket()));
+                case BEST -> {
+                    requireRun(spec.run());
+                    Evaluation best = best(spec.run()).orElseThrow(() -> EvaluatorException.notFound(
+                            Reasons.NO_BEST_CHECKPOINT, "run " + spec.run()
+                                    + " has no completed dev evaluation yet, so no best checkpoint"));
+                    yield checkpoints.manifest(new CheckpointRef(spec.run(), best.checkpoint().epoch()))
+                            .orElseThrow(() -> EvaluatorException.notFound(Reasons.UNKNOWN_CHECKPOINT, "the best "
+                                    + "checkpoint of run " + spec.run() + " (epoch " + best.checkpoint().epoch()
+                                    + ") is no longer in the bucket"));
+                }
+            };
+        } catch (CheckpointException e) {
+            throw new EvaluatorException(503, "OBJECT_STORE_UNAVAILABLE", e.getMessage());
+        }
+    }
+
+    private void requireRun(String run) {
+        if (!runExists(run)) {
+            throw EvaluatorException.notFound(Reasons.UNKNOWN_RUN, "run " + run + " has no checkpoint in bucket "
+                    + checkpoints.bucket() + " and no evaluation");
+        }
+    }
+
+    private void enqueue(Evaluation job) {
+        store.save(job);
+        evaluations.put(job.id(), job);
+        queue.add(job.id());
+        LOG.infof("queued evaluation %s: %s epoch %d on %s with %s (%s)", job.id(), job.checkpoint().run(),
+                job.checkpoint().epoch(), job.split(), job.decoder(), job.trigger());
+    }
+
+    private void work() {
+        try {
+            while (!stopping.get()) {
+                String id = queue.poll(1, TimeUnit.SECONDS);
+                if (id == null) {
+                    continue;
+                }
+                Evaluation job = evaluations.get(id);
+                if (job == null || job.status() != EvaluationStatus.QUEUED) {
+                    continue;
+                }
+                runOne(job);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            // a Kafka consumer cannot close cleanly on an interrupted thread
+            boolean interrupted = Thread.interrupted();
+            evaluator.close();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void runOne(Evaluation queued) {
+        Evaluation running = queued.running();
+        evaluations.put(running.id(), running);
+        save(running);
+        Evaluation finished;
+        long started = System.nanoTime();
+        try {
+            finished = evaluator.run(running, progress -> evaluations.put(progress.id(), progress));
+        } catch (Evaluator.EvaluationFailure e) {
+            finished = running.failed(e.reason(), e.getMessage(), evaluator.dataSummary(e.summary()));
+        } catch (EvaluatorException e) {
+            finished = running.failed(e.reason(), e.detail(), null);
+        } catch (RuntimeException | Error e) {
+            if (stopping.get()) {
+                LOG.infof("evaluation %s interrupted by shutdown; it is re-queued at the next start", running.id());
+                return;
+            }
+            LOG.errorf(e, "evaluation %s failed unexpectedly", running.id());
+            finished = running.failed(Reasons.MODEL_ERROR, e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+        }
+        if (stopping.get() && finished.status() == EvaluationStatus.FAILED
+                && Reasons.DATA_UNAVAILABLE.equals(finished.reason())) {
+            return;
+        }
+        evaluations.put(finished.id(), finished);
+        if (saveFinished(finished)) {
+            evaluations.put(finished.id(), finished.withoutSamples());
+        }
+        registry.timer("signstream.evaluator.evaluation.duration", "status", finished.status().name())
+                .record(Duration.ofNanos(System.nanoTime() - started));
+        registry.counter("signstream.evaluator.evaluations", "status", finished.status().name()).increment();
+        if (finished.status() == EvaluationStatus.FAILED) {
+            LOG.warnf("evaluation %s FAILED: %s: %s", finished.id(), finished.reason(), finished.detail());
+        }
+        publisher.publish(finished);
+    }
+
+    private void save(Evaluation evaluation) {
+        try {
+            store.save(evaluation);
+        } catch (RuntimeException e) {
+            // the in-memory state stays right; the next change of state writes the object again
+            LOG.errorf("cannot store evaluation %s: %s", evaluation.id(), e.getMessage());
+        }
+    }
+
+    /** A finished result is written once: retried a few times before giving up (it stays served from memory). */
+    private boolean saveFinished(Evaluation evaluation) {
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            try {
+                store.save(evaluation);
+                return true;
+            } catch (RuntimeException e) {
+                LOG.errorf("cannot store evaluation %s (attempt %d of 5): %s", evaluation.id(), attempt, e.getMessage());
+                try {
+                    TimeUnit.SECONDS.sleep(attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String newId() {
+        return "ev-" + UUID.randomUUID();
+    }
+
+    static String splitName(Split split) {
+        return split.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

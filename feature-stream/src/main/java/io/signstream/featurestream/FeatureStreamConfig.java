@@ -1,0 +1,55 @@
+package io.signstream.featurestream;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+import io.signstream.contract.SampleValidator;
+import io.signstream.contract.Topics;
+
+/**
+ * Where and how a {@link FeatureStream} reads.
+ *
+ * @param topic normally {@code features.normalized}
+ * @param maxFrames longest sample accepted ({@code signstream.validation.max-frames})
+ * @param maxPollRecords records per poll: bounds the memory of one poll (each record may be several MB)
+ * @param stallTimeout a pass fails when the broker hands out nothing for this long while data is still due
+ * @param consumerOverrides extra Kafka consumer properties (security settings and the like), applied last
+ */
+public record FeatureStreamConfig(String bootstrapServers, String topic, int maxFrames, int maxPollRecords,
+        Duration stallTimeout, Map<String, Object> consumerOverrides) {
+
+    /** A 16 MiB sample plus room for key, headers and framing: the same limit as the broker's. */
+    public static final int MAX_MESSAGE_BYTES = Topics.MAX_RECORD_BYTES + 1024 * 1024;
+
+    public FeatureStreamConfig {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(topic, "topic");
+        if (maxFrames < 1) {
+            throw new IllegalArgumentException("maxFrames must be at least 1, was " + maxFrames);
+        }
+        if (maxPollRecords < 1) {
+            throw new IllegalArgumentException("maxPollRecords must be at least 1, was " + maxPollRecords);
+        }
+        stallTimeout = stallTimeout == null ? Duration.ofSeconds(60) : stallTimeout;
+        consumerOverrides = consumerOverrides == null ? Map.of() : Map.copyOf(consumerOverrides);
+    }
+
+    /** {@code features.normalized}, 600 frames, 16 records per poll, 60 s stall limit. */
+    public static FeatureStreamConfig of(String bootstrapServers) {
+        return new FeatureStreamConfig(bootstrapServers, Topics.FEATURES_NORMALIZED,
+                SampleValidator.DEFAULT_MAX_FRAMES, 16, Duration.ofSeconds(60), Map.of());
+    }
+
+    public FeatureStreamConfig withTopic(String newTopic) {
+        return new FeatureStreamConfig(bootstrapServers, newTopic, maxFrames, maxPollRecords, stallTimeout, consumerOverrides);
+    }
+
+    public FeatureStreamConfig withMaxFrames(int frames) {
+        return new FeatureStreamConfig(bootstrapServers, topic, frames, maxPollRecords, stallTimeout, consumerOverrides);
+    }
+
+    public FeatureStreamConfig withStallTimeout(Duration timeout) {
+        return new FeatureStreamConfig(bootstrapServers, topic, maxFrames, maxPollRecords, timeout, consumerOverrides);
+    }
+}

@@ -1,0 +1,212 @@
+package io.signstream.featurestream;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.jboss.logging.Logger;
+
+import io.signstream.contract.FeatureSampleCodec;
+import io.signstream.contract.NormalizationStamps;
+import io.signstream.contract.RejectionReason;
+import io.signstream.contract.SampleRejectedException;
+import io.signstream.contract.proto.FeatureSample;
+
+/**
+ * One pass over the topic, from the beginning to the end offsets captured when it opened. Samples are decoded
+ * lazily, one at a time, so a pass over a large split holds only one poll's records in memory.
+ */
+public final class SamplePass implements Iterator<NormalizedSample>, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(SamplePass.class);
+
+    private final FeatureStream stream;
+    private final PassRequest request;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Map<TopicPartition, Long> ends;
+    private final Map<TopicPartition, Long> active = new LinkedHashMap<>();
+    private final long started = System.nanoTime();
+
+    private Iterator<ConsumerRecord<String, byte[]>> batch = Collections.emptyIterator();
+    private NormalizedSample next;
+    private boolean finished;
+    private boolean closed;
+    private boolean logged;
+    private long lastProgress = System.nanoTime();
+
+    private long read;
+    private long kept;
+    private long duplicates;
+    private long otherSplits;
+    private final Map<String, Long> refused = new HashMap<>();
+    private final Map<String, Long> stamps = new HashMap<>();
+
+    SamplePass(FeatureStream stream, PassRequest request, List<TopicPartition> partitions,
+            Map<TopicPartition, Long> beginnings, Map<TopicPartition, Long> ends) {
+        this.stream = stream;
+        this.request = request;
+        this.consumer = stream.consumer();
+        this.ends = Map.copyOf(ends);
+        for (TopicPartition tp : partitions) {
+            long begin = beginnings.getOrDefault(tp, 0L);
+            if (begin < ends.getOrDefault(tp, 0L)) {
+                active.put(tp, begin);
+            }
+        }
+        consumer.assign(active.keySet());
+        active.forEach(consumer::seek);
+        finished = active.isEmpty();
+    }
+
+    public PassRequest request() {
+        return request;
+    }
+
+    @Override
+    public boolean hasNext() {
+        while (next == null) {
+            if (batch.hasNext()) {
+                next = handle(batch.next());
+            } else if (finished || closed) {
+                if (finished && !logged) {
+                    logged = true;
+                    LOG.infof("%s in %d ms", summary(), (System.nanoTime() - started) / 1_000_000);
+                }
+                return false;
+            } else {
+                pollOnce();
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public NormalizedSample next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException("the pass over " + stream.config().topic() + " has ended");
+        }
+        NormalizedSample sample = next;
+        next = null;
+        return sample;
+    }
+
+    /** The rest of the pass as a sequential stream; closing the stream closes the pass. */
+    public Stream<NormalizedSample> stream() {
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(this, Spliterator.ORDERED | Spliterator.NONNULL),
+                false).onClose(this::close);
+    }
+
+    /** True once every partition reached its captured end offset and every record read was handed out or skipped. */
+    public boolean isFinished() {
+        return finished && next == null && !batch.hasNext();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** The counts so far; final once {@link #isFinished()}. */
+    public PassSummary summary() {
+        Map<String, Long> endOffsets = new LinkedHashMap<>();
+        ends.forEach((tp, offset) -> endOffsets.put(tp.toString(), offset));
+        return new PassSummary(request.split(), read, kept, refused, duplicates, otherSplits, stamps, endOffsets);
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            batch = Collections.emptyIterator();
+            next = null;
+            consumer.unsubscribe();
+        }
+    }
+
+    private void pollOnce() {
+        var records = consumer.poll(stream.pollInterval());
+        if (!records.isEmpty()) {
+            lastProgress = System.nanoTime();
+        }
+        batch = records.iterator();
+        for (TopicPartition tp : List.copyOf(active.keySet())) {
+            if (consumer.position(tp) >= ends.get(tp)) {
+                active.remove(tp);
+                consumer.pause(List.of(tp));
+            }
+        }
+        if (active.isEmpty()) {
+            finished = true;
+        } else if (records.isEmpty()) {
+            stream.checkStall(lastProgress, "reading");
+        }
+    }
+
+    /** The sample to hand out, or null when the record is skipped or refused. */
+    private NormalizedSample handle(ConsumerRecord<String, byte[]> record) {
+        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+        Long end = ends.get(tp);
+        if (end == null || record.offset() >= end) {
+            return null;
+        }
+        read++;
+        String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+        var header = SampleHeader.parse(record.value());
+        if (header.isEmpty()) {
+            return refuse(RejectionReason.UNDECODABLE.name(), record.key(), where,
+                    "record value is not a signstream.v1.FeatureSample");
+        }
+        if (header.get().split() != request.split()) {
+            otherSplits++;
+            return null;
+        }
+        String id = header.get().id();
+        var position = new FeatureStream.Position(record.partition(), record.offset(), record.timestamp());
+        if (!stream.isLatest(id, position)) {
+            duplicates++;
+            LOG.debugf("sample %s at %s is superseded by a later record with the same id", id, where);
+            return null;
+        }
+        FeatureSample sample;
+        try {
+            sample = FeatureSampleCodec.decode(record.value());
+        } catch (SampleRejectedException e) {
+            return refuse(e.reason().name(), id, where, e.detail());
+        }
+        String stamp = NormalizationStamps.describe(sample);
+        stamps.merge(stamp, 1L, Long::sum);
+        if (!NormalizationStamps.isNormalized(sample)) {
+            return refuse(RejectionReason.NOT_NORMALIZED.name(), id, where,
+                    "the record carries no NORMALIZED stamp: only normalization-service output may be used");
+        }
+        if (request.expectedNormalization().isPresent() && !request.expectedNormalization().get().equals(stamp)) {
+            return refuse(Refusal.NORMALIZATION_MISMATCH, id, where, "normalized with " + stamp + ", expected "
+                    + request.expectedNormalization().get());
+        }
+        float[] values;
+        try {
+            values = stream.validator().validate(sample);
+        } catch (SampleRejectedException e) {
+            return refuse(e.reason().name(), id, where, e.detail());
+        }
+        kept++;
+        return new NormalizedSample(sample.getSampleId(), sample.getSplit(), sample.getGlossesList(),
+                sample.getFrameCount(), values, sample.getNormalization());
+    }
+
+    private NormalizedSample refuse(String reason, String id, String where, String detail) {
+        refused.merge(reason, 1L, Long::sum);
+        LOG.warnf("refused sample %s (%s) from the %s pass: %s: %s", id, where, request.split(), reason, detail);
+        return null;
+    }
+}
