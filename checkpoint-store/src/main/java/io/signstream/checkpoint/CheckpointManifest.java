@@ -1,0 +1,69 @@
+package io.signstream.checkpoint;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * The last object of a checkpoint: it vouches for the others (name, size, SHA-256), so a reader never
+ * takes a half-written or damaged checkpoint for a whole one.
+ *
+ * @param formatVersion layout version of this manifest (1)
+ * @param createdAt ISO-8601 instant the checkpoint was completed
+ * @param normalization the stamp description of the data trained on (NormalizationStamps#describe)
+ */
+public record CheckpointManifest(
+        int formatVersion,
+        String runId,
+        int epoch,
+        String createdAt,
+        long createdAtEpochMs,
+        String normalization,
+        Map<String, Double> metrics,
+        List<FileEntry> files) {
+
+    public static final int FORMAT_VERSION = 1;
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** One file of the checkpoint, as it was written. */
+    public record FileEntry(String name, long size, String sha256) {
+    }
+
+    public CheckpointManifest {
+        metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+        files = files == null ? List.of() : List.copyOf(files);
+    }
+
+    public CheckpointRef ref() {
+        return new CheckpointRef(runId, epoch);
+    }
+
+    public Optional<FileEntry> file(String name) {
+        return files.stream().filter(f -> f.name().equals(name)).findFirst();
+    }
+
+    public byte[] toJson() {
+        try {
+            return JSON.writeValueAsBytes(this);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static CheckpointManifest fromJson(byte[] json) {
+        try {
+            return JSON.readValue(json, CheckpointManifest.class);
+        } catch (IOException e) {
+            throw new CheckpointException("not a checkpoint manifest: " + e.getMessage(), e);
+        }
+    }
+}

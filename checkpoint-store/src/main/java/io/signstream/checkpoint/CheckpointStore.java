@@ -1,0 +1,221 @@
+package io.signstream.checkpoint;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.Result;
+import io.minio.errors.ErrorResponseException;
+import io.minio.messages.Item;
+
+/**
+ * Checkpoints in an S3 bucket, one prefix per run and epoch ({@code runs/{runId}/epoch-NNNN/}).
+ * The manifest is written after every other file and lists their sizes and SHA-256; readers only see
+ * checkpoints that have one, and every file read is checked against it.
+ */
+public final class CheckpointStore {
+
+    private static final Pattern MANIFEST_OBJECT = Pattern.compile(
+            "runs/(" + CheckpointRef.RUN_ID.pattern() + ")/epoch-(\\d{4})/" + Pattern.quote(CheckpointFiles.MANIFEST));
+    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    private final MinioClient client;
+    private final String bucket;
+
+    public CheckpointStore(MinioClient client, String bucket) {
+        this.client = client;
+        this.bucket = bucket;
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    /**
+     * Writes the files, then the manifest that vouches for them. Rewriting an existing checkpoint first removes
+     * its manifest, so readers never see a manifest next to files it does not describe.
+     *
+     * @param files file name (no slashes, not {@code manifest.json}) to content
+     * @param normalization the normalization stamp description of the data trained on
+     */
+    public CheckpointManifest write(CheckpointRef ref, Map<String, byte[]> files, String normalization,
+            Map<String, Double> metrics) {
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("a checkpoint needs at least one file");
+        }
+        for (String name : files.keySet()) {
+            if (!FILE_NAME.matcher(name).matches() || name.equals(CheckpointFiles.MANIFEST)) {
+                throw new IllegalArgumentException("'" + name + "' cannot be a checkpoint file name");
+            }
+        }
+        remove(ref.object(CheckpointFiles.MANIFEST));
+        List<CheckpointManifest.FileEntry> entries = new ArrayList<>();
+        for (Map.Entry<String, byte[]> file : new TreeMap<>(files).entrySet()) {
+            byte[] content = file.getValue();
+            put(ref.object(file.getKey()), content, "application/octet-stream");
+            entries.add(new CheckpointManifest.FileEntry(file.getKey(), content.length, sha256(content)));
+        }
+        Instant now = Instant.now();
+        CheckpointManifest manifest = new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, ref.runId(), ref.epoch(),
+                now.toString(), now.toEpochMilli(), normalization,
+                metrics == null ? Map.of() : new TreeMap<>(metrics), entries);
+        put(ref.object(CheckpointFiles.MANIFEST), manifest.toJson(), "application/json");
+        return manifest;
+    }
+
+    /** The manifest of a complete checkpoint; empty while it is absent or half-written. */
+    public Optional<CheckpointManifest> manifest(CheckpointRef ref) {
+        return get(ref.object(CheckpointFiles.MANIFEST)).map(json -> {
+            CheckpointManifest manifest = CheckpointManifest.fromJson(json);
+            if (!ref.runId().equals(manifest.runId()) || ref.epoch() != manifest.epoch()) {
+                throw new CheckpointIntegrityException("manifest at " + ref.object(CheckpointFiles.MANIFEST)
+                        + " describes run " + manifest.runId() + " epoch " + manifest.epoch() + ", not its own prefix");
+            }
+            return manifest;
+        });
+    }
+
+    /** The complete checkpoints of a run, ascending by epoch. */
+    public List<CheckpointManifest> list(String runId) {
+        TreeSet<Integer> epochs = new TreeSet<>();
+        for (String name : objectNames(CheckpointRef.runPrefix(runId))) {
+            Matcher m = MANIFEST_OBJECT.matcher(name);
+            if (m.matches() && m.group(1).equals(runId)) {
+                epochs.add(Integer.parseInt(m.group(2)));
+            }
+        }
+        List<CheckpointManifest> manifests = new ArrayList<>();
+        for (int epoch : epochs) {
+            manifest(new CheckpointRef(runId, epoch)).ifPresent(manifests::add);
+        }
+        manifests.sort(Comparator.comparingInt(CheckpointManifest::epoch));
+        return manifests;
+    }
+
+    /** The complete checkpoint with the highest epoch; checkpoints without a manifest are ignored. */
+    public Optional<CheckpointManifest> latest(String runId) {
+        List<CheckpointManifest> all = list(runId);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    /** Ids of the runs that have at least one complete checkpoint, sorted. */
+    public List<String> runs() {
+        TreeSet<String> runs = new TreeSet<>();
+        for (String name : objectNames("runs/")) {
+            Matcher m = MANIFEST_OBJECT.matcher(name);
+            if (m.matches()) {
+                runs.add(m.group(1));
+            }
+        }
+        return List.copyOf(runs);
+    }
+
+    /**
+     * One file of a complete checkpoint, checked against the manifest's size and SHA-256.
+     *
+     * @throws CheckpointException when the checkpoint is not complete, the file is not in it or is missing
+     * @throws CheckpointIntegrityException when the content does not match the manifest
+     */
+    public byte[] read(CheckpointRef ref, String file) {
+        CheckpointManifest manifest = manifest(ref).orElseThrow(() -> new CheckpointException(
+                "no complete checkpoint at " + ref.prefix() + " (no " + CheckpointFiles.MANIFEST + ")"));
+        CheckpointManifest.FileEntry entry = manifest.file(file).orElseThrow(() -> new CheckpointException(
+                "checkpoint " + ref.prefix() + " has no file '" + file + "' (it has " + manifest.files().stream()
+                        .map(CheckpointManifest.FileEntry::name).toList() + ")"));
+        byte[] content = get(ref.object(file)).orElseThrow(() -> new CheckpointIntegrityException(
+                "checkpoint " + ref.prefix() + " lists " + file + " but the object is missing"));
+        if (content.length != entry.size()) {
+            throw new CheckpointIntegrityException("checkpoint file " + ref.object(file) + " has " + content.length
+                    + " bytes but the manifest says " + entry.size() + ": refusing to load it");
+        }
+        String actual = sha256(content);
+        if (!actual.equals(entry.sha256())) {
+            throw new CheckpointIntegrityException("checkpoint file " + ref.object(file) + " fails the SHA-256 check: "
+                    + "content hashes to " + actual + " but the manifest says " + entry.sha256() + ": refusing to load it");
+        }
+        return content;
+    }
+
+    /** Every file of a complete checkpoint, each verified, by name. */
+    public Map<String, byte[]> readAll(CheckpointRef ref) {
+        CheckpointManifest manifest = manifest(ref).orElseThrow(() -> new CheckpointException(
+                "no complete checkpoint at " + ref.prefix() + " (no " + CheckpointFiles.MANIFEST + ")"));
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (CheckpointManifest.FileEntry entry : manifest.files()) {
+            files.put(entry.name(), read(ref, entry.name()));
+        }
+        return files;
+    }
+
+    public static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JRE has SHA-256", e);
+        }
+    }
+
+    private void put(String object, byte[] content, String contentType) {
+        try (InputStream in = new ByteArrayInputStream(content)) {
+            client.putObject(PutObjectArgs.builder().bucket(bucket).object(object)
+                    .stream(in, content.length, -1).contentType(contentType).build());
+        } catch (Exception e) {
+            throw new CheckpointException("cannot write s3://" + bucket + "/" + object + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<byte[]> get(String object) {
+        try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(object).build())) {
+            return Optional.of(in.readAllBytes());
+        } catch (ErrorResponseException e) {
+            if ("NoSuchKey".equals(e.errorResponse().code())) {
+                return Optional.empty();
+            }
+            throw new CheckpointException("cannot read s3://" + bucket + "/" + object + ": " + e.getMessage(), e);
+        } catch (Exception e) {
+            throw new CheckpointException("cannot read s3://" + bucket + "/" + object + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void remove(String object) {
+        try {
+            client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(object).build());
+        } catch (Exception e) {
+            throw new CheckpointException("cannot remove s3://" + bucket + "/" + object + ": " + e.getMessage(), e);
+        }
+    }
+
+    private List<String> objectNames(String prefix) {
+        List<String> names = new ArrayList<>();
+        try {
+            for (Result<Item> result : client.listObjects(
+                    ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build())) {
+                Item item = result.get();
+                if (!item.isDir()) {
+                    names.add(item.objectName());
+                }
+            }
+        } catch (Exception e) {
+            throw new CheckpointException("cannot list s3://" + bucket + "/" + prefix + ": " + e.getMessage(), e);
+        }
+        return names;
+    }
+}

@@ -1,0 +1,104 @@
+package io.signstream.trainer.api;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import io.signstream.teacher.TeacherConfig;
+import io.signstream.trainer.domain.RunManager;
+import io.signstream.trainer.domain.RunOptions;
+import io.signstream.trainer.domain.RunState;
+
+/** Training runs: start one, watch it, stop it. One run at a time per trainer. */
+@Path("/runs")
+public class RunResource {
+
+    @Inject
+    RunManager runs;
+
+    @ConfigProperty(name = "signstream.validation.max-frames")
+    int maxFrames;
+    @ConfigProperty(name = "signstream.trainer.max-consecutive-skips")
+    int maxConsecutiveSkips;
+    @ConfigProperty(name = "signstream.trainer.default-model")
+    String defaultModel;
+
+    @POST
+    public Response start(RunRequest request) {
+        RunRequest r = request == null ? new RunRequest(null, null, null, null, null, null, null, null, null, null, null)
+                : request;
+        RunState state = runs.start(r.runId(), options(r));
+        return Response.created(URI.create("/runs/" + state.runId())).entity(state).build();
+    }
+
+    @GET
+    public List<RunState> list() {
+        return runs.list();
+    }
+
+    @GET
+    @Path("/{runId}")
+    public Response get(@PathParam("runId") String runId) {
+        return runs.find(runId).map(state -> Response.ok(state).build())
+                .orElseGet(() -> error(Response.Status.NOT_FOUND, "no run " + runId));
+    }
+
+    @POST
+    @Path("/{runId}/stop")
+    public Response stop(@PathParam("runId") String runId) {
+        if (runs.find(runId).isEmpty()) {
+            return error(Response.Status.NOT_FOUND, "no run " + runId);
+        }
+        return Response.accepted(runs.stop(runId)).build();
+    }
+
+    RunOptions options(RunRequest r) {
+        String preset = r.modelConfig() != null ? "custom" : r.model() != null ? r.model() : defaultModel;
+        TeacherConfig model = r.modelConfig() != null ? r.modelConfig() : RunOptions.preset(preset);
+        if (r.clipNorm() != null) {
+            model = withClipNorm(model, r.clipNorm());
+        }
+        return new RunOptions(
+                r.epochs() != null ? r.epochs() : 10,
+                r.batchSize() != null ? r.batchSize() : 2,
+                r.learningRate() != null ? r.learningRate() : RunOptions.DEFAULT_LEARNING_RATE,
+                r.warmupSteps() != null ? r.warmupSteps() : -1,
+                r.seed() != null ? r.seed() : 42L,
+                preset,
+                model,
+                r.maxFrames() != null ? r.maxFrames() : maxFrames,
+                r.maxConsecutiveSkips() != null ? r.maxConsecutiveSkips() : maxConsecutiveSkips);
+    }
+
+    static TeacherConfig withClipNorm(TeacherConfig c, float clipNorm) {
+        return new TeacherConfig(c.fusionHidden(), c.handsEncoderWidth(), c.faceEncoderWidth(), c.poseEncoderWidth(),
+                c.temporalEncoderWidth(), c.crossModalAttention(), c.attentionHeads(), c.stemChannels(),
+                c.inceptionWidthScale(), c.groupNormGroups(), c.lstmHidden(), c.lstmLayers(), c.dropout(), clipNorm,
+                c.learningRate(), c.warmupSteps(), c.weightDecay(), c.adamBeta1(), c.adamBeta2(), c.adamEpsilon());
+    }
+
+    static Response error(Response.Status status, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", message)).build();
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(IllegalArgumentException e) {
+        return error(Response.Status.BAD_REQUEST, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response conflict(RunManager.ConflictException e) {
+        return error(Response.Status.CONFLICT, e.getMessage());
+    }
+}

@@ -1,0 +1,106 @@
+package io.signstream.trainer.api;
+
+import java.time.Duration;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.minio.MinioClient;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.signstream.checkpoint.CheckpointStore;
+import io.signstream.featurestream.FeatureStreamConfig;
+import io.signstream.teacher.TeacherSession;
+import io.signstream.trainer.domain.RunManager;
+import io.signstream.trainer.domain.TrainingRun;
+import io.signstream.trainer.messaging.EpochReader;
+import io.signstream.trainer.messaging.TrainingEventPublisher;
+import io.signstream.trainer.storage.RunRepository;
+import io.signstream.trainer.storage.TrainingCheckpoints;
+
+/** Builds the trainer's parts from configuration, and resumes an interrupted run at startup. */
+@ApplicationScoped
+public class TrainerBeans {
+
+    private static final Logger LOG = Logger.getLogger(TrainerBeans.class);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+    @ConfigProperty(name = "signstream.topics.normalized")
+    String normalizedTopic;
+    @ConfigProperty(name = "signstream.topics.training-events")
+    String eventsTopic;
+    @ConfigProperty(name = "signstream.object-store.endpoint")
+    String endpoint;
+    @ConfigProperty(name = "signstream.object-store.access-key")
+    String accessKey;
+    @ConfigProperty(name = "signstream.object-store.secret-key")
+    String secretKey;
+    @ConfigProperty(name = "signstream.object-store.bucket")
+    String bucket;
+    @ConfigProperty(name = "signstream.validation.max-frames")
+    int maxFrames;
+    @ConfigProperty(name = "signstream.trainer.resume-on-start")
+    boolean resumeOnStart;
+    @ConfigProperty(name = "signstream.trainer.log-every-steps")
+    int logEverySteps;
+    @ConfigProperty(name = "signstream.trainer.shuffle-buffer")
+    int shuffleBuffer;
+    @ConfigProperty(name = "signstream.trainer.bucket-batches")
+    int bucketBatches;
+    @ConfigProperty(name = "signstream.trainer.prefetch-batches")
+    int prefetchBatches;
+    @ConfigProperty(name = "signstream.trainer.stall-timeout")
+    Duration stallTimeout;
+
+    @Produces
+    @Singleton
+    MinioClient minioClient() {
+        return MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build();
+    }
+
+    @Produces
+    @Singleton
+    TrainingEventPublisher eventPublisher() {
+        return new TrainingEventPublisher(bootstrapServers, eventsTopic);
+    }
+
+    @Produces
+    @Singleton
+    FeatureStreamConfig featureStreamConfig() {
+        return new FeatureStreamConfig(bootstrapServers, normalizedTopic, maxFrames, 16, stallTimeout, Map.of());
+    }
+
+    @Produces
+    @Singleton
+    RunManager runManager(MinioClient client, TrainingEventPublisher events, FeatureStreamConfig stream) {
+        TrainingRun.Environment env = new TrainingRun.Environment(stream,
+                new TrainingCheckpoints(new CheckpointStore(client, bucket)), new RunRepository(client, bucket), events,
+                new EpochReader.Settings(shuffleBuffer, bucketBatches, prefetchBatches), logEverySteps,
+                TeacherSession::create);
+        return new RunManager(env);
+    }
+
+    void onStart(@Observes StartupEvent event, RunManager runs) {
+        if (!resumeOnStart) {
+            return;
+        }
+        try {
+            runs.resumeInterrupted().ifPresent(run -> LOG.infof("resumed run %s", run.runId()));
+        } catch (RuntimeException e) {
+            // the service stays up: runs can still be started and listed once the store answers
+            LOG.errorf(e, "could not look for interrupted runs in bucket %s", bucket);
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event, RunManager runs, TrainingEventPublisher events) {
+        runs.shutdown();
+        events.close();
+    }
+}

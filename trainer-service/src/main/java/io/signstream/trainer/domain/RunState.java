@@ -1,0 +1,54 @@
+package io.signstream.trainer.domain;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A run as {@code GET /runs/{id}} shows it and as {@code runs/{runId}/run.json} keeps it (updated at every status
+ * change and epoch end, so the bucket always knows which runs were still running when their pod died).
+ *
+ * @param epoch the epoch in progress (or the last one trained when the run has ended)
+ * @param step optimizer steps taken so far in the whole run, skipped ones included (the schedule's position)
+ * @param loss CTC loss of the last applied step
+ * @param gradNorm global gradient norm of the last applied step, before clipping
+ * @param learningRate learning rate of the last step
+ * @param skippedBatches steps skipped for a non-finite loss, output or gradient (run total)
+ * @param samplesPerSecond training throughput since this process started or resumed the run
+ * @param etaSeconds estimated time to the end of the run
+ * @param epochLosses mean training loss of each completed epoch, epoch 1 first
+ * @param resumedFromEpoch the checkpoint epoch this process resumed from, null for an uninterrupted run
+ * @param refusedRecords train records refused (not stamped, mixed normalization, invalid), by reason, last pass
+ * @param skippedSamples usable-stamped samples not trained on (too long, unknown gloss, ...), by reason, last pass
+ * @param firstBatch statistics of the first batch's (normalized) features
+ */
+public record RunState(
+        String runId,
+        RunStatus status,
+        String message,
+        RunOptions options,
+        String device,
+        int epoch,
+        int epochs,
+        long step,
+        long totalSteps,
+        int stepsPerEpoch,
+        int warmupSteps,
+        Double loss,
+        Double gradNorm,
+        Double learningRate,
+        long skippedBatches,
+        int consecutiveSkips,
+        Double samplesPerSecond,
+        Double etaSeconds,
+        List<Double> epochLosses,
+        Integer lastCheckpointEpoch,
+        String lastCheckpoint,
+        Integer resumedFromEpoch,
+        Integer vocabularySize,
+        String normalization,
+        Map<String, Long> refusedRecords,
+        Map<String, Long> skippedSamples,
+        FeatureStatistics firstBatch,
+        long createdAtEpochMs,
+        long updatedAtEpochMs) {
+}

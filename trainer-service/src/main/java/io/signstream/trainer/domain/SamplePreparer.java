@@ -1,0 +1,78 @@
+package io.signstream.trainer.domain;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import io.signstream.featurestream.NormalizedSample;
+import io.signstream.scoring.Vocabulary;
+import io.signstream.teacher.TeacherSession;
+
+/**
+ * Decides which stamped train samples a run can learn from, and encodes their glosses. Skipped samples are
+ * counted by reason; none is trained on half-way (no truncation: cutting frames would cut glosses off).
+ */
+public final class SamplePreparer {
+
+    /** More frames than the run's maxFrames. */
+    public static final String TOO_LONG = "TOO_LONG";
+    /** No gloss annotation: CTC has nothing to learn. */
+    public static final String NO_GLOSSES = "NO_GLOSSES";
+    /** After the model's temporal strides fewer output frames remain than CTC needs for the glosses. */
+    public static final String TOO_SHORT_FOR_GLOSSES = "TOO_SHORT_FOR_GLOSSES";
+    /** A gloss the run's vocabulary (built at run start) does not know: published after the run began. */
+    public static final String UNKNOWN_GLOSS = "UNKNOWN_GLOSS";
+
+    private final Vocabulary vocabulary;
+    private final int maxFrames;
+    private final Map<String, Long> skipped = new TreeMap<>();
+
+    public SamplePreparer(Vocabulary vocabulary, int maxFrames) {
+        this.vocabulary = vocabulary;
+        this.maxFrames = maxFrames;
+    }
+
+    /** Null when a sample of this shape can be trained on, else the reason it cannot (vocabulary aside). */
+    public static String unusableReason(List<String> glosses, int frames, int maxFrames) {
+        if (frames > maxFrames) {
+            return TOO_LONG;
+        }
+        if (glosses.isEmpty()) {
+            return NO_GLOSSES;
+        }
+        int needed = glosses.size();
+        for (int i = 1; i < glosses.size(); i++) {
+            if (glosses.get(i).equals(glosses.get(i - 1))) {
+                needed++; // a repeated gloss needs a blank between its two occurrences
+            }
+        }
+        if (TeacherSession.outputLength(frames) < needed) {
+            return TOO_SHORT_FOR_GLOSSES;
+        }
+        return null;
+    }
+
+    public Optional<BatchAssembler.Example> prepare(NormalizedSample sample) {
+        String reason = unusableReason(sample.glosses(), sample.frames(), maxFrames);
+        if (reason == null) {
+            for (String gloss : sample.glosses()) {
+                if (!vocabulary.contains(gloss)) {
+                    reason = UNKNOWN_GLOSS;
+                    break;
+                }
+            }
+        }
+        if (reason != null) {
+            skipped.merge(reason, 1L, Long::sum);
+            return Optional.empty();
+        }
+        return Optional.of(new BatchAssembler.Example(sample.id(), sample.features(), sample.frames(),
+                vocabulary.encode(sample.glosses())));
+    }
+
+    /** Skipped samples by reason, since construction. */
+    public Map<String, Long> skipped() {
+        return Map.copyOf(skipped);
+    }
+}

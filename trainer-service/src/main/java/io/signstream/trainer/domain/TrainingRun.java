@@ -1,0 +1,492 @@
+package io.signstream.trainer.domain;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+import io.signstream.checkpoint.CheckpointManifest;
+import io.signstream.checkpoint.CheckpointRef;
+import io.signstream.contract.events.TrainingEvent;
+import io.signstream.contract.proto.NormalizationStamp;
+import io.signstream.featurestream.FeatureStreamConfig;
+import io.signstream.scoring.Vocabulary;
+import io.signstream.teacher.LearningRateSchedule;
+import io.signstream.teacher.StepResult;
+import io.signstream.teacher.TeacherBatch;
+import io.signstream.teacher.TeacherConfig;
+import io.signstream.teacher.TeacherSession;
+import io.signstream.trainer.messaging.EpochReader;
+import io.signstream.trainer.messaging.TrainingEventPublisher;
+import io.signstream.trainer.messaging.VocabularyScan;
+import io.signstream.trainer.storage.RunRepository;
+import io.signstream.trainer.storage.TrainingCheckpoints;
+import io.signstream.trainer.storage.TrainingState;
+
+/**
+ * Drives one run on its own thread: vocabulary pass (or restore from the latest complete checkpoint), then epoch
+ * after epoch of steps fed by an {@link EpochReader}, a checkpoint and a {@code CHECKPOINT_WRITTEN} event after every
+ * epoch, {@code run.json} kept current in the bucket. A plain class (no CDI) so that tests can start one, crash it
+ * ({@link #halt()}: nothing more is written, as when a pod dies) and resume it with a new instance.
+ */
+public final class TrainingRun {
+
+    private static final Logger LOG = Logger.getLogger(TrainingRun.class);
+
+    /** Creates the model session; tests and the service use {@link TeacherSession#create}. */
+    @FunctionalInterface
+    public interface SessionFactory {
+        TeacherSession create(TeacherConfig config, int vocabularySize, long seed);
+    }
+
+    /** What a run needs from its surroundings. */
+    public record Environment(FeatureStreamConfig stream, TrainingCheckpoints checkpoints, RunRepository runs,
+            TrainingEventPublisher events, EpochReader.Settings loader, int logEverySteps, SessionFactory sessions) {
+    }
+
+    /** Thrown inside the run thread once {@link #halt()} was called: unwinds without writing anything. */
+    private static final class Halted extends RuntimeException {
+        Halted() {
+            super("halted", null, false, false);
+        }
+    }
+
+    private final String runId;
+    private final RunOptions options;
+    private final Environment env;
+    private final boolean resume;
+    private final long createdAt;
+    private final Thread thread;
+
+    private volatile boolean stopRequested;
+    private volatile boolean halted;
+
+    // written by the run thread, read by snapshot(): guarded by this
+    private RunStatus status = RunStatus.STARTING;
+    private String message = "starting";
+    private String device;
+    private int epoch;
+    private long step;
+    private long totalSteps;
+    private int stepsPerEpoch;
+    private int warmupSteps;
+    private Double loss;
+    private Double gradNorm;
+    private Double learningRate;
+    private long skippedBatches;
+    private int consecutiveSkips;
+    private Double samplesPerSecond;
+    private Double etaSeconds;
+    private final List<Double> epochLosses = new ArrayList<>();
+    private Integer lastCheckpointEpoch;
+    private String lastCheckpoint;
+    private Integer resumedFromEpoch;
+    private Integer vocabularySize;
+    private String normalization;
+    private Map<String, Long> refused = Map.of();
+    private Map<String, Long> skippedSamples = Map.of();
+    private FeatureStatistics firstBatch;
+
+    // run thread only
+    private TeacherSession session;
+    private Vocabulary vocabulary;
+    private NormalizationStamp stamp;
+    private LearningRateSchedule schedule;
+    private EpochReader reader;
+    private double epochLossSum;
+    private long epochLossCount;
+    private double epochGradSum;
+    private long stepsThisProcess;
+    private long samplesThisProcess;
+    private long trainingStartedNanos;
+
+    private TrainingRun(String runId, RunOptions options, Environment env, boolean resume, long createdAt) {
+        CheckpointRef.requireValidRunId(runId);
+        this.runId = runId;
+        this.options = options;
+        this.env = env;
+        this.resume = resume;
+        this.createdAt = createdAt;
+        this.thread = new Thread(this::execute, "training-run-" + runId);
+    }
+
+    /** A new run; call {@link #start()}. */
+    public static TrainingRun create(String runId, RunOptions options, Environment env) {
+        return new TrainingRun(runId, options, env, false, System.currentTimeMillis());
+    }
+
+    /** Continues a run whose pod died, from its latest complete checkpoint (from scratch when it has none). */
+    public static TrainingRun resume(RunState stored, Environment env) {
+        TrainingRun run = new TrainingRun(stored.runId(), stored.options(), env, true, stored.createdAtEpochMs());
+        synchronized (run) {
+            run.epochLosses.addAll(stored.epochLosses() == null ? List.of() : stored.epochLosses());
+            run.message = "resuming";
+        }
+        return run;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public TrainingRun start() {
+        thread.start();
+        return this;
+    }
+
+    /** Asks the run to stop after the current step; its last complete checkpoint stays. */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /**
+     * Stops the run as a crash would: no checkpoint, no status, no event is written from now on (run.json keeps
+     * saying RUNNING, so the next trainer resumes it). Used for pod shutdown and by tests.
+     */
+    public void halt() {
+        halted = true;
+        thread.interrupt();
+        EpochReader current = reader;
+        if (current != null) {
+            current.close();
+        }
+    }
+
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        thread.join(unit.toMillis(timeout));
+        return !thread.isAlive();
+    }
+
+    public boolean isAlive() {
+        return thread.isAlive();
+    }
+
+    public synchronized RunState snapshot() {
+        return new RunState(runId, status, message, options, device, epoch, options.epochs(), step, totalSteps,
+                stepsPerEpoch, warmupSteps, loss, gradNorm, learningRate, skippedBatches, consecutiveSkips,
+                samplesPerSecond, etaSeconds, List.copyOf(epochLosses), lastCheckpointEpoch, lastCheckpoint,
+                resumedFromEpoch, vocabularySize, normalization, refused, skippedSamples, firstBatch, createdAt,
+                System.currentTimeMillis());
+    }
+
+    private void execute() {
+        try {
+            TorchThreads.prepareCurrentThread();
+            int firstEpoch = resume ? restore() : prepare();
+            if (firstEpoch > options.epochs()) {
+                complete();
+                return;
+            }
+            train(firstEpoch);
+        } catch (Halted e) {
+            LOG.warnf("run %s halted at epoch %d step %d: nothing more written; it resumes from its last checkpoint",
+                    runId, epoch, step);
+        } catch (Throwable e) {
+            if (halted) {
+                LOG.warnf("run %s halted at epoch %d step %d (%s)", runId, epoch, step, e.toString());
+                return;
+            }
+            fail(e);
+        } finally {
+            if (reader != null) {
+                reader.close();
+            }
+            if (session != null) {
+                session.close();
+            }
+        }
+    }
+
+    private int prepare() {
+        synchronized (this) {
+            message = "reading the train split for the vocabulary";
+        }
+        save();
+        publish(TrainingEvent.Type.RUN_STARTED, 0, null, Map.of(), "run started: " + options.epochs() + " epochs, batch "
+                + options.batchSize() + ", lr " + options.learningRate() + ", model " + options.modelPreset());
+        VocabularyScan.Result scan = VocabularyScan.run(env.stream(), options.maxFrames());
+        checkHalt();
+        int perEpoch = BatchAssembler.batchesPerEpoch(scan.samples(), options.batchSize());
+        long total = (long) perEpoch * options.epochs();
+        vocabulary = scan.vocabulary();
+        stamp = scan.stamp();
+        synchronized (this) {
+            vocabularySize = vocabulary.size();
+            normalization = scan.normalization();
+            refused = scan.refused();
+            skippedSamples = scan.skipped();
+            stepsPerEpoch = perEpoch;
+            totalSteps = total;
+            warmupSteps = options.warmupFor((int) Math.min(Integer.MAX_VALUE, total));
+        }
+        openSession();
+        return 1;
+    }
+
+    private int restore() {
+        Optional<TrainingCheckpoints.Restored> latest = env.checkpoints().latest(runId);
+        if (latest.isEmpty()) {
+            LOG.infof("run %s has no complete checkpoint: starting it over", runId);
+            synchronized (this) {
+                epochLosses.clear();
+            }
+            return prepare();
+        }
+        TrainingCheckpoints.Restored restored = latest.get();
+        TrainingState state = restored.state();
+        vocabulary = restored.vocabulary();
+        stamp = restored.stamp();
+        synchronized (this) {
+            resumedFromEpoch = restored.epoch();
+            epoch = restored.epoch();
+            step = state.step();
+            totalSteps = state.totalSteps();
+            stepsPerEpoch = state.stepsPerEpoch();
+            warmupSteps = state.warmupSteps();
+            skippedBatches = state.skippedBatches();
+            epochLosses.clear();
+            epochLosses.addAll(state.epochLosses());
+            vocabularySize = vocabulary.size();
+            normalization = restored.normalization();
+            lastCheckpointEpoch = restored.epoch();
+            lastCheckpoint = restored.manifest().ref().prefix();
+            message = "resumed from " + lastCheckpoint;
+        }
+        openSession();
+        restored.loadInto(session);
+        LOG.infof("run %s resumes after epoch %d (step %d of %d) from %s: parameters, optimizer state and vocabulary "
+                + "(%d glosses) restored", runId, restored.epoch(), state.step(), state.totalSteps(),
+                restored.manifest().ref().prefix(), vocabulary.size());
+        publish(TrainingEvent.Type.RUN_STARTED, restored.epoch(), restored.manifest().ref().prefix(), Map.of(),
+                "run resumed from the checkpoint of epoch " + restored.epoch());
+        return restored.epoch() + 1;
+    }
+
+    private void openSession() {
+        session = env.sessions().create(options.model(), vocabulary.size(), options.seed());
+        schedule = new LearningRateSchedule(options.learningRate(), warmupSteps, (int) Math.max(1, totalSteps));
+        synchronized (this) {
+            device = session.device();
+        }
+        LOG.infof("run %s trains on %s: %d parameters, %d glosses, %d steps per epoch, %d steps, warmup %d, "
+                + "normalization %s", runId, device, session.parameterCount(), vocabulary.size(), stepsPerEpoch,
+                totalSteps, warmupSteps, normalization);
+    }
+
+    private void train(int firstEpoch) throws InterruptedException {
+        reader = new EpochReader(env.stream(), normalization, vocabulary, options.maxFrames(), options.batchSize(),
+                env.loader(), options.seed(), firstEpoch, options.epochs(), runId).start();
+        synchronized (this) {
+            status = RunStatus.RUNNING;
+            epoch = firstEpoch;
+            message = "training epoch " + firstEpoch;
+        }
+        save();
+        trainingStartedNanos = System.nanoTime();
+        while (true) {
+            checkHalt();
+            if (stopRequested) {
+                stop();
+                return;
+            }
+            EpochReader.Item item = reader.poll(200, TimeUnit.MILLISECONDS);
+            if (item == null) {
+                continue;
+            }
+            if (item instanceof EpochReader.Batch batch) {
+                step(batch);
+            } else if (item instanceof EpochReader.EpochEnd end) {
+                endEpoch(end);
+                if (end.epoch() >= options.epochs()) {
+                    complete();
+                    return;
+                }
+                synchronized (this) {
+                    epoch = end.epoch() + 1;
+                    message = "training epoch " + epoch;
+                }
+            } else if (item instanceof EpochReader.Failure failure) {
+                throw new IllegalStateException("reading the train split failed: " + failure.error().getMessage(),
+                        failure.error());
+            }
+        }
+    }
+
+    private void step(EpochReader.Batch item) {
+        TeacherBatch batch = item.batch();
+        if (firstBatch == null) {
+            FeatureStatistics stats = FeatureStatistics.of(batch);
+            synchronized (this) {
+                firstBatch = stats;
+            }
+            LOG.infof("run %s first batch after normalization: %s (%d samples, %d frames padded)", runId, stats,
+                    batch.batchSize(), batch.maxFrames());
+        }
+        float rate = schedule.at((int) Math.min(step, Math.max(0, totalSteps - 1)));
+        StepResult result = session.trainStep(batch, rate);
+        stepsThisProcess++;
+        samplesThisProcess += batch.batchSize();
+        boolean skipped = result.skipped() || !Double.isFinite(result.loss());
+        synchronized (this) {
+            step++;
+            learningRate = (double) rate;
+            if (skipped) {
+                skippedBatches++;
+                consecutiveSkips++;
+            } else {
+                consecutiveSkips = 0;
+                loss = result.loss();
+                gradNorm = result.gradNorm();
+            }
+            double seconds = (System.nanoTime() - trainingStartedNanos) / 1e9;
+            samplesPerSecond = seconds > 0 ? samplesThisProcess / seconds : null;
+            double perStep = seconds / stepsThisProcess;
+            etaSeconds = Math.max(0, totalSteps - step) * perStep;
+        }
+        if (skipped) {
+            String reason = result.skipReason() != null ? result.skipReason() : "non-finite loss " + result.loss();
+            LOG.warnf("run %s epoch %d step %d skipped (%d in a row, %d in all): %s", runId, item.epoch(), step,
+                    consecutiveSkips, skippedBatches, reason);
+            if (consecutiveSkips >= options.maxConsecutiveSkips()) {
+                throw new IllegalStateException(consecutiveSkips + " steps in a row had a non-finite loss, output or "
+                        + "gradient (last: " + reason + "): stopped; check the data's normalization (see the first-batch "
+                        + "statistics) and the learning rate");
+            }
+            return;
+        }
+        epochLossSum += result.loss();
+        epochGradSum += result.gradNorm();
+        epochLossCount++;
+        if (env.logEverySteps() > 0 && step % env.logEverySteps() == 0) {
+            RunState s = snapshot();
+            LOG.infof("run %s epoch %d/%d step %d/%d: loss %.4f, grad norm %.3f, lr %.2e, %.1f samples/s, ETA %s",
+                    runId, item.epoch(), options.epochs(), s.step(), s.totalSteps(), result.loss(), result.gradNorm(),
+                    rate, s.samplesPerSecond() == null ? 0.0 : s.samplesPerSecond(), eta(s.etaSeconds()));
+        }
+    }
+
+    private void endEpoch(EpochReader.EpochEnd end) {
+        if (end.samples() == 0) {
+            throw new IllegalStateException("epoch " + end.epoch() + " found no usable TRAIN sample: " + end.pass()
+                    + ", skipped " + end.skipped());
+        }
+        Double meanLoss = epochLossCount == 0 ? null : epochLossSum / epochLossCount;
+        Double meanGrad = epochLossCount == 0 ? null : epochGradSum / epochLossCount;
+        Map<String, Double> metrics = new TreeMap<>();
+        synchronized (this) {
+            epochLosses.add(meanLoss == null ? Double.NaN : meanLoss);
+            refused = end.pass().refused();
+            skippedSamples = end.skipped();
+            metrics.put("epoch", (double) end.epoch());
+            metrics.put("step", (double) step);
+            if (meanLoss != null) {
+                metrics.put("loss", meanLoss);
+                metrics.put("grad_norm", meanGrad);
+            }
+            metrics.put("learning_rate", learningRate == null ? 0.0 : learningRate);
+            metrics.put("skipped_batches", (double) skippedBatches);
+            metrics.put("samples", (double) end.samples());
+            metrics.put("refused_records", (double) end.pass().refusedTotal());
+            if (samplesPerSecond != null) {
+                metrics.put("samples_per_second", samplesPerSecond);
+            }
+        }
+        epochLossSum = 0;
+        epochGradSum = 0;
+        epochLossCount = 0;
+        checkHalt();
+        CheckpointRef ref = new CheckpointRef(runId, end.epoch());
+        RunState s = snapshot();
+        TrainingState state = new TrainingState(runId, end.epoch(), s.step(), s.totalSteps(), s.stepsPerEpoch(),
+                s.warmupSteps(), options, s.epochLosses(), s.skippedBatches(), s.device());
+        CheckpointManifest manifest = env.checkpoints().write(ref, session, vocabulary, stamp, normalization, state,
+                metrics);
+        synchronized (this) {
+            lastCheckpointEpoch = end.epoch();
+            lastCheckpoint = ref.prefix();
+        }
+        checkHalt();
+        publish(TrainingEvent.Type.CHECKPOINT_WRITTEN, end.epoch(), ref.prefix(), metrics,
+                "checkpoint of epoch " + end.epoch() + " written (" + manifest.files().size() + " files)");
+        save();
+        LOG.infof("run %s epoch %d/%d done: mean loss %s, mean grad norm %s, %d samples, %d skipped steps, refused %s, "
+                + "skipped samples %s; checkpoint %s", runId, end.epoch(), options.epochs(), meanLoss, meanGrad,
+                end.samples(), s.skippedBatches(), end.pass().refused(), end.skipped(), ref.prefix());
+    }
+
+    private void complete() {
+        synchronized (this) {
+            status = RunStatus.COMPLETED;
+            message = "completed " + options.epochs() + " epochs";
+            etaSeconds = 0.0;
+        }
+        save();
+        publish(TrainingEvent.Type.RUN_COMPLETED, options.epochs(), lastCheckpoint, lastMetrics(), message);
+        LOG.infof("run %s completed: epoch losses %s", runId, epochLosses);
+    }
+
+    private void stop() {
+        synchronized (this) {
+            status = RunStatus.STOPPED;
+            message = "stopped on request during epoch " + epoch + " at step " + step
+                    + (lastCheckpoint == null ? "; no checkpoint yet" : "; last checkpoint " + lastCheckpoint);
+        }
+        save();
+        publish(TrainingEvent.Type.RUN_STOPPED, epoch, lastCheckpoint, lastMetrics(), message);
+        LOG.infof("run %s %s", runId, message);
+    }
+
+    private void fail(Throwable error) {
+        LOG.errorf(error, "run %s failed at epoch %d step %d", runId, epoch, step);
+        synchronized (this) {
+            status = RunStatus.FAILED;
+            message = error.getMessage() == null ? error.toString() : error.getMessage();
+        }
+        try {
+            save();
+            publish(TrainingEvent.Type.RUN_FAILED, epoch, lastCheckpoint, lastMetrics(), message);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "could not record the failure of run %s", runId);
+        }
+    }
+
+    private synchronized Map<String, Double> lastMetrics() {
+        Map<String, Double> metrics = new TreeMap<>();
+        if (!epochLosses.isEmpty()) {
+            metrics.put("loss", epochLosses.get(epochLosses.size() - 1));
+        }
+        metrics.put("step", (double) step);
+        metrics.put("skipped_batches", (double) skippedBatches);
+        return metrics;
+    }
+
+    private void save() {
+        checkHalt();
+        env.runs().save(snapshot());
+    }
+
+    private void publish(TrainingEvent.Type type, int eventEpoch, String prefix, Map<String, Double> metrics,
+            String text) {
+        checkHalt();
+        env.events().publish(new TrainingEvent(type, runId, eventEpoch, env.checkpoints().store().bucket(), prefix,
+                normalization, metrics, text, System.currentTimeMillis()));
+    }
+
+    private void checkHalt() {
+        if (halted) {
+            throw new Halted();
+        }
+    }
+
+    private static String eta(Double seconds) {
+        if (seconds == null) {
+            return "?";
+        }
+        long s = Math.round(seconds);
+        return String.format("%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+    }
+}

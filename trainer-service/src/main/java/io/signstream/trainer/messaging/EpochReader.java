@@ -1,0 +1,165 @@
+package io.signstream.trainer.messaging;
+
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+import io.signstream.contract.proto.Split;
+import io.signstream.featurestream.FeatureStream;
+import io.signstream.featurestream.FeatureStreamConfig;
+import io.signstream.featurestream.NormalizedSample;
+import io.signstream.featurestream.PassRequest;
+import io.signstream.featurestream.PassSummary;
+import io.signstream.featurestream.SamplePass;
+import io.signstream.scoring.Vocabulary;
+import io.signstream.teacher.TeacherBatch;
+import io.signstream.trainer.domain.BatchAssembler;
+import io.signstream.trainer.domain.SamplePreparer;
+
+/**
+ * Feeds the training loop from Kafka: a loader thread re-reads the train split of {@code features.normalized}
+ * for every epoch (from the beginning to the end offsets captured when the epoch's pass opens), shuffles within a
+ * bounded buffer, buckets by length, pads, and keeps up to {@code prefetchBatches} batches ready in a queue, running
+ * on into the next epoch while the model trains, so the device never waits for data. Records that are unstamped or
+ * normalized differently from the run's stamp are refused by the feature stream (counted in the epoch's summary).
+ * <p>
+ * Shuffling is seeded by (run seed, epoch): a resumed run sees the same order for an epoch as the first attempt did
+ * (given the same topic content).
+ */
+public final class EpochReader implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(EpochReader.class);
+
+    /** What the loader hands the training loop, in order. */
+    public sealed interface Item permits Batch, EpochEnd, Failure {
+    }
+
+    public record Batch(int epoch, TeacherBatch batch) implements Item {
+    }
+
+    /** The epoch's data is exhausted: {@code samples} were batched, the pass met what {@code pass} says. */
+    public record EpochEnd(int epoch, long samples, PassSummary pass, Map<String, Long> skipped) implements Item {
+    }
+
+    public record Failure(Throwable error) implements Item {
+    }
+
+    /** Loader sizes: memory is bounded by shuffleBuffer + batch * (bucketBatches + prefetchBatches) samples. */
+    public record Settings(int shuffleBuffer, int bucketBatches, int prefetchBatches) {
+
+        public Settings {
+            if (shuffleBuffer < 1 || bucketBatches < 1 || prefetchBatches < 1) {
+                throw new IllegalArgumentException("loader sizes must be positive");
+            }
+        }
+    }
+
+    private final FeatureStreamConfig config;
+    private final String normalization;
+    private final Vocabulary vocabulary;
+    private final int maxFrames;
+    private final int batchSize;
+    private final Settings settings;
+    private final long seed;
+    private final int firstEpoch;
+    private final int lastEpoch;
+    private final BlockingQueue<Item> queue;
+    private final Thread loader;
+    private volatile boolean closed;
+
+    public EpochReader(FeatureStreamConfig config, String normalization, Vocabulary vocabulary, int maxFrames,
+            int batchSize, Settings settings, long seed, int firstEpoch, int lastEpoch, String runId) {
+        this.config = config;
+        this.normalization = normalization;
+        this.vocabulary = vocabulary;
+        this.maxFrames = maxFrames;
+        this.batchSize = batchSize;
+        this.settings = settings;
+        this.seed = seed;
+        this.firstEpoch = firstEpoch;
+        this.lastEpoch = lastEpoch;
+        this.queue = new ArrayBlockingQueue<>(settings.prefetchBatches());
+        this.loader = new Thread(this::load, "epoch-reader-" + runId);
+        this.loader.setDaemon(true);
+    }
+
+    /** The shuffle seed of one epoch. */
+    public static long epochSeed(long runSeed, int epoch) {
+        return runSeed * 1_000_003L + epoch;
+    }
+
+    public EpochReader start() {
+        loader.start();
+        return this;
+    }
+
+    /** The next item, or null when none arrived within the timeout. */
+    public Item poll(long timeout, TimeUnit unit) throws InterruptedException {
+        return queue.poll(timeout, unit);
+    }
+
+    private void load() {
+        try (FeatureStream stream = new FeatureStream(config)) {
+            for (int epoch = firstEpoch; epoch <= lastEpoch && !closed; epoch++) {
+                loadEpoch(stream, epoch);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable e) {
+            if (closed) {
+                return;
+            }
+            LOG.errorf(e, "loading the train split failed");
+            try {
+                queue.put(new Failure(e));
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void loadEpoch(FeatureStream stream, int epoch) throws InterruptedException {
+        BatchAssembler assembler = new BatchAssembler(batchSize, settings.shuffleBuffer(), settings.bucketBatches(),
+                new Random(epochSeed(seed, epoch)));
+        SamplePreparer preparer = new SamplePreparer(vocabulary, maxFrames);
+        long samples = 0;
+        PassSummary summary;
+        try (SamplePass pass = stream.open(PassRequest.expectingDescription(Split.TRAIN, normalization))) {
+            while (pass.hasNext()) {
+                if (closed) {
+                    return;
+                }
+                NormalizedSample sample = pass.next();
+                var example = preparer.prepare(sample);
+                if (example.isPresent()) {
+                    samples++;
+                    for (TeacherBatch batch : assembler.add(example.get())) {
+                        queue.put(new Batch(epoch, batch));
+                    }
+                }
+            }
+            summary = pass.summary();
+        }
+        for (TeacherBatch batch : assembler.finish()) {
+            queue.put(new Batch(epoch, batch));
+        }
+        queue.put(new EpochEnd(epoch, samples, summary, preparer.skipped()));
+    }
+
+    /** Stops the loader (it may be blocked on a full queue or in a poll) and waits for it briefly. */
+    @Override
+    public void close() {
+        closed = true;
+        loader.interrupt();
+        queue.clear();
+        try {
+            loader.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.signstream.trainer.storage;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import io.signstream.checkpoint.CheckpointFiles;
+import io.signstream.checkpoint.CheckpointManifest;
+import io.signstream.checkpoint.CheckpointRef;
+import io.signstream.checkpoint.CheckpointStore;
+import io.signstream.contract.proto.NormalizationStamp;
+import io.signstream.scoring.Vocabulary;
+import io.signstream.teacher.TeacherConfig;
+import io.signstream.teacher.TeacherSession;
+
+/**
+ * A trainer checkpoint through {@link CheckpointStore}: {@code parameters.bin}, {@code optimizer.bin} (AdamW moments
+ * and step keyed by parameter name), {@code vocabulary.json}, {@code config.json} (the {@link TeacherConfig}, what
+ * the evaluator needs to rebuild the model), {@code normalization.json}, {@code metrics.json},
+ * {@code training-state.json} ({@link TrainingState}); the manifest last.
+ */
+public final class TrainingCheckpoints {
+
+    /** The trainer's own addition to the checkpoint layout. */
+    public static final String TRAINING_STATE = "training-state.json";
+
+    private final CheckpointStore store;
+
+    public TrainingCheckpoints(CheckpointStore store) {
+        this.store = store;
+    }
+
+    public CheckpointStore store() {
+        return store;
+    }
+
+    /** What a resume needs, every file verified against the manifest. */
+    public record Restored(CheckpointManifest manifest, Vocabulary vocabulary, TeacherConfig config,
+            String normalization, NormalizationStamp stamp, TrainingState state, byte[] parameters, byte[] optimizer) {
+
+        public int epoch() {
+            return manifest.epoch();
+        }
+
+        public void loadInto(TeacherSession session) {
+            session.loadParameters(new ByteArrayInputStream(parameters));
+            session.loadOptimizerState(new ByteArrayInputStream(optimizer));
+        }
+    }
+
+    public CheckpointManifest write(CheckpointRef ref, TeacherSession session, Vocabulary vocabulary,
+            NormalizationStamp stamp, String normalization, TrainingState state, Map<String, Double> metrics) {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        ByteArrayOutputStream parameters = new ByteArrayOutputStream();
+        session.saveParameters(parameters);
+        files.put(CheckpointFiles.PARAMETERS, parameters.toByteArray());
+        ByteArrayOutputStream optimizer = new ByteArrayOutputStream();
+        session.saveOptimizerState(optimizer);
+        files.put(CheckpointFiles.OPTIMIZER, optimizer.toByteArray());
+        files.put(CheckpointFiles.VOCABULARY, vocabulary.toJson());
+        files.put(CheckpointFiles.CONFIG, state.options().model().toJson());
+        files.put(CheckpointFiles.NORMALIZATION, json(normalizationJson(stamp, normalization)));
+        files.put(CheckpointFiles.METRICS, json(new TreeMap<>(metrics)));
+        files.put(TRAINING_STATE, json(state));
+        return store.write(ref, files, normalization, metrics);
+    }
+
+    /** The latest complete checkpoint of a run, if any. */
+    public Optional<Restored> latest(String runId) {
+        return store.latest(runId).map(manifest -> {
+            CheckpointRef ref = manifest.ref();
+            Vocabulary vocabulary = Vocabulary.fromJson(store.read(ref, CheckpointFiles.VOCABULARY));
+            TeacherConfig config = TeacherConfig.fromJson(store.read(ref, CheckpointFiles.CONFIG));
+            TrainingState state = read(store.read(ref, TRAINING_STATE), TrainingState.class);
+            NormalizationStamp stamp = stampFrom(read(store.read(ref, CheckpointFiles.NORMALIZATION), Map.class));
+            return new Restored(manifest, vocabulary, config, manifest.normalization(), stamp, state,
+                    store.read(ref, CheckpointFiles.PARAMETERS), store.read(ref, CheckpointFiles.OPTIMIZER));
+        });
+    }
+
+    static Map<String, Object> normalizationJson(NormalizationStamp stamp, String description) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("description", description);
+        if (stamp != null) {
+            json.put("state", stamp.getState().name());
+            json.put("method", stamp.getMethod());
+            json.put("methodVersion", stamp.getMethodVersion());
+            json.put("parameters", new TreeMap<>(stamp.getParametersMap()));
+        }
+        return json;
+    }
+
+    @SuppressWarnings("unchecked")
+    static NormalizationStamp stampFrom(Map<?, ?> json) {
+        NormalizationStamp.Builder stamp = NormalizationStamp.newBuilder();
+        if (json.get("state") != null) {
+            stamp.setState(NormalizationStamp.State.valueOf((String) json.get("state")));
+        }
+        if (json.get("method") != null) {
+            stamp.setMethod((String) json.get("method"));
+        }
+        if (json.get("methodVersion") instanceof Number version) {
+            stamp.setMethodVersion(version.intValue());
+        }
+        if (json.get("parameters") instanceof Map<?, ?> parameters) {
+            ((Map<String, Object>) parameters).forEach((k, v) -> stamp.putParameters(k, String.valueOf(v)));
+        }
+        return stamp.build();
+    }
+
+    private static byte[] json(Object value) {
+        try {
+            return RunRepository.JSON.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static <T> T read(byte[] json, Class<T> type) {
+        try {
+            return RunRepository.JSON.readValue(json, type);
+        } catch (IOException e) {
+            throw new IllegalStateException("unreadable " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+}

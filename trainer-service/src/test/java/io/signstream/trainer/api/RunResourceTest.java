@@ -1,0 +1,164 @@
+package io.signstream.trainer.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import io.minio.MinioClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.signstream.checkpoint.CheckpointManifest;
+import io.signstream.checkpoint.CheckpointStore;
+import io.signstream.contract.Topics;
+import io.signstream.contract.events.EventJson;
+import io.signstream.contract.events.TrainingEvent;
+import io.signstream.localstack.LocalStackTestResource;
+import io.signstream.localstack.TopicProbe;
+import io.signstream.trainer.NormalizedFixture;
+
+/** The REST API on the real broker and S3 server: a tiny synthetic set trained for a few CPU epochs. */
+@QuarkusTest
+@WithTestResource(LocalStackTestResource.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RunResourceTest {
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+    @ConfigProperty(name = "signstream.object-store.bucket")
+    String bucket;
+    @Inject
+    MinioClient minio;
+
+    @BeforeEach
+    void publishTheDataSet() {
+        NormalizedFixture.publish(bootstrapServers, Topics.FEATURES_NORMALIZED);
+    }
+
+    private static String body(String runId, int epochs) {
+        return "{\"runId\":\"" + runId + "\",\"epochs\":" + epochs + ",\"batchSize\":4,\"learningRate\":0.003,"
+                + "\"warmupSteps\":2,\"seed\":11,\"model\":\"small\"}";
+    }
+
+    private static JsonPath awaitStatus(String runId, String status, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonPath run;
+        do {
+            run = given().get("/runs/" + runId).then().statusCode(200).extract().jsonPath();
+            if (status.equals(run.getString("status"))) {
+                return run;
+            }
+            Thread.sleep(250);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("run " + runId + " not " + status + " within " + timeout + ": " + run.prettify());
+    }
+
+    private List<TrainingEvent> events(String runId, TrainingEvent.Type until) {
+        return new TopicProbe(bootstrapServers).readUntil(Topics.TRAINING_EVENTS,
+                records -> records.stream().anyMatch(r -> runId.equals(r.key())
+                        && EventJson.read(r.value(), TrainingEvent.class).type() == until),
+                Duration.ofSeconds(30)).stream()
+                .filter(r -> runId.equals(r.key())).map(ConsumerRecord::value)
+                .map(v -> EventJson.read(v, TrainingEvent.class)).toList();
+    }
+
+    @Test
+    @Order(1)
+    void refusesBadRequestsWithAReason() {
+        given().contentType(ContentType.JSON).body("{\"epochs\":0}").post("/runs")
+                .then().statusCode(400).body("error", containsString("epochs"));
+        given().contentType(ContentType.JSON).body("{\"model\":\"huge\"}").post("/runs")
+                .then().statusCode(400).body("error", containsString("unknown model preset"));
+        given().contentType(ContentType.JSON).body("{\"runId\":\"../x\",\"model\":\"small\"}").post("/runs")
+                .then().statusCode(400).body("error", containsString("run id"));
+        given().get("/runs/no-such-run").then().statusCode(404).body("error", containsString("no-such-run"));
+        given().post("/runs/no-such-run/stop").then().statusCode(404);
+    }
+
+    @Test
+    @Order(2)
+    void trainsARunCheckpointsEveryEpochAndAnnouncesIt() throws Exception {
+        String runId = "rest-" + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType(ContentType.JSON).body(body(runId, 3)).post("/runs")
+                .then().statusCode(201).header("Location", containsString("/runs/" + runId))
+                .body("runId", equalTo(runId));
+        given().contentType(ContentType.JSON).body(body("second-" + runId, 3)).post("/runs")
+                .then().statusCode(409).body("error", containsString("one run at a time"));
+
+        JsonPath done = awaitStatus(runId, "COMPLETED", Duration.ofMinutes(4));
+        List<Float> losses = done.getList("epochLosses", Float.class);
+        assertEquals(3, losses.size());
+        assertTrue(losses.get(2) < losses.get(0), "loss fell: " + losses);
+        assertEquals(3, done.getInt("lastCheckpointEpoch"));
+        assertEquals(5, done.getInt("vocabularySize"));
+        assertEquals(12, done.getInt("step"));
+        assertEquals(1, done.getInt("refusedRecords.NOT_NORMALIZED"), "the unstamped record is refused");
+        assertTrue(done.getString("device").startsWith("cpu"), done.getString("device"));
+        assertEquals(1.0, done.getDouble("firstBatch.std"), 0.05, "normalized input reaches the model");
+        assertTrue(done.getString("normalization").startsWith("zscore-per-channel@v1"));
+
+        CheckpointManifest manifest = new CheckpointStore(minio, bucket).latest(runId).orElseThrow();
+        assertEquals(3, manifest.epoch());
+        assertTrue(manifest.file("parameters.bin").isPresent() && manifest.file("optimizer.bin").isPresent()
+                && manifest.file("vocabulary.json").isPresent(), manifest.files().toString());
+
+        List<TrainingEvent> events = events(runId, TrainingEvent.Type.RUN_COMPLETED);
+        assertEquals(List.of(1, 2, 3), events.stream().filter(e -> e.type() == TrainingEvent.Type.CHECKPOINT_WRITTEN)
+                .map(TrainingEvent::epoch).toList());
+        assertTrue(events.stream().anyMatch(e -> e.type() == TrainingEvent.Type.RUN_STARTED));
+
+        List<Map<String, Object>> all = given().get("/runs").then().statusCode(200).extract().jsonPath().getList("$");
+        assertTrue(all.stream().anyMatch(r -> runId.equals(r.get("runId"))));
+    }
+
+    @Test
+    @Order(3)
+    void stopsARunOnRequest() throws Exception {
+        String runId = "stop-" + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType(ContentType.JSON).body(body(runId, 50)).post("/runs").then().statusCode(201);
+        awaitStatus(runId, "RUNNING", Duration.ofMinutes(2));
+        given().post("/runs/" + runId + "/stop").then().statusCode(202).body("runId", equalTo(runId));
+        JsonPath stopped = awaitStatus(runId, "STOPPED", Duration.ofMinutes(2));
+        assertTrue(stopped.getString("message").contains("stopped on request"), stopped.getString("message"));
+        assertTrue(events(runId, TrainingEvent.Type.RUN_STOPPED).stream()
+                .anyMatch(e -> e.type() == TrainingEvent.Type.RUN_STOPPED));
+        given().post("/runs/" + runId + "/stop").then().statusCode(409);
+    }
+
+    @Test
+    @Order(4)
+    void diagnosticsIncludeAnOverfitCheckThatReachesZeroWer() {
+        JsonPath report = given().contentType(ContentType.JSON)
+                .body("{\"samples\":4,\"model\":\"small\",\"overfitSamples\":2,\"overfitMaxSteps\":200,"
+                        + "\"overfitLearningRate\":0.003}")
+                .post("/diagnostics").then().statusCode(200).extract().jsonPath();
+        assertEquals(4, report.getInt("samples"));
+        assertTrue(report.getBoolean("model.forward.finite"));
+        assertTrue(report.getString("normalization.verdict").contains("exactly once"),
+                report.getString("normalization.verdict"));
+        assertTrue(report.getDouble("normalization.maxAbsChannelMean") < 1e-3);
+        assertEquals(4, report.getList("model.modalities").size());
+        assertTrue(report.getDouble("model.gradients.gradNorm") > 0);
+        assertTrue(report.getList("model.batchSizes.points").size() >= 2);
+        assertTrue(report.getBoolean("overfit.reachedZero"), report.prettify());
+        assertEquals(0.0, report.getDouble("overfit.finalWer"));
+    }
+}
