@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.minio.MinioClient;
 import io.quarkus.test.common.WithTestResource;
+import io.signstream.localstack.LocalStackTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -48,7 +49,7 @@ import io.signstream.teacher.TeacherSession;
  * boots a new application instance and finds it again.
  */
 @QuarkusTest
-@WithTestResource(SharedStack.class)
+@WithTestResource(LocalStackTestResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AutomaticEvaluationTest {
 

@@ -11,6 +11,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
+import io.signstream.localstack.LocalStackTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -27,7 +28,7 @@ import io.signstream.evaluator.storage.EvaluationStore;
  */
 @QuarkusTest
 @TestProfile(RestartTest.RestartedService.class)
-@WithTestResource(SharedStack.class)
+@WithTestResource(LocalStackTestResource.class)
 class RestartTest {
 
     public static class RestartedService implements QuarkusTestProfile {

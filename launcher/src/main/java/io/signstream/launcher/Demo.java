@@ -55,7 +55,7 @@ final class Demo {
         long started = System.nanoTime();
         boolean startedHere = !stack.isUp();
         StackState state = stack.up();
-        Map<String, Object> report;
+        Map<String, Object> report = null;
         try {
             report = runOn(state, size);
         } finally {
@@ -63,6 +63,10 @@ final class Demo {
                 List<String> killed = stack.down();
                 if (!killed.isEmpty()) {
                     progress.stage("WARNING: had to kill " + killed);
+                }
+                if (report != null) {
+                    report.put("processes", state.processes());
+                    report.put("stoppedCleanly", killed.isEmpty());
                 }
             }
         }

@@ -81,6 +81,24 @@ public final class LocalStack implements AutoCloseable {
         return shared;
     }
 
+    private static final String SHARED_CONFIG_PREFIX = "signstream.localstack.shared.";
+
+    /**
+     * {@link #serviceConfig()} of the JVM's shared stack, kept in system properties: a Quarkus test that restarts
+     * the application loads this class again in a new class loader, where {@link #shared} is empty, and must still
+     * find the running stack (the same broker and bucket) rather than start a second one.
+     */
+    public static synchronized Map<String, String> sharedConfig() {
+        Map<String, String> config = new LinkedHashMap<>();
+        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith(SHARED_CONFIG_PREFIX))
+                .sorted().forEach(name -> config.put(name.substring(SHARED_CONFIG_PREFIX.length()), System.getProperty(name)));
+        if (config.isEmpty()) {
+            config.putAll(shared().serviceConfig());
+            config.forEach((key, value) -> System.setProperty(SHARED_CONFIG_PREFIX + key, value));
+        }
+        return config;
+    }
+
     public KafkaBroker kafka() {
         return kafka;
     }

@@ -6,13 +6,13 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Points a Quarkus test at the JVM's shared {@link LocalStack}: a real KRaft broker and a real
- * S3 endpoint. The stack outlives individual test classes and stops with the JVM.
+ * S3 endpoint. The stack outlives individual test classes and application restarts, and stops with the JVM.
  */
 public class LocalStackTestResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        return LocalStack.shared().serviceConfig();
+        return LocalStack.sharedConfig();
     }
 
     @Override

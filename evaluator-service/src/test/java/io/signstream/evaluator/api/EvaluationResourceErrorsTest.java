@@ -10,6 +10,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
+import io.signstream.localstack.LocalStackTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.signstream.checkpoint.CheckpointRef;
@@ -19,7 +20,7 @@ import io.signstream.evaluator.SharedStack;
 
 /** Every 4xx answer carries {"reason", "detail"}; nothing here needs a model. */
 @QuarkusTest
-@WithTestResource(SharedStack.class)
+@WithTestResource(LocalStackTestResource.class)
 class EvaluationResourceErrorsTest {
 
     /** A run with one checkpoint (a manifest over placeholder files), so that 404s about epochs can be told apart. */

@@ -68,7 +68,7 @@ public class DiagnosticsResource {
                 r.overfitLearningRate() != null ? r.overfitLearningRate() : 3e-3f);
         List<NormalizedSample> samples = firstTrainSamples(count);
         if (samples.isEmpty()) {
-            return RunResource.error(Response.Status.CONFLICT, "no stamped TRAIN samples on " + streamConfig.topic());
+            return RunResource.error(Response.Status.CONFLICT, "NO_TRAIN_SAMPLES", "no stamped TRAIN samples on " + streamConfig.topic());
         }
         TrainingRun.SessionFactory sessions = runs.environment().sessions();
         return Response.ok(Diagnostics.run(samples, options, sessions)).build();
@@ -87,11 +87,11 @@ public class DiagnosticsResource {
 
     @ServerExceptionMapper
     public Response invalid(IllegalArgumentException e) {
-        return RunResource.error(Response.Status.BAD_REQUEST, e.getMessage());
+        return RunResource.error(Response.Status.BAD_REQUEST, "INVALID_REQUEST", e.getMessage());
     }
 
     @ServerExceptionMapper
     public Response conflict(RunManager.ConflictException e) {
-        return RunResource.error(Response.Status.CONFLICT, e.getMessage());
+        return RunResource.error(Response.Status.CONFLICT, "RUN_CONFLICT", e.getMessage());
     }
 }

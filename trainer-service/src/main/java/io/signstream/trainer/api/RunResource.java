@@ -2,7 +2,6 @@ package io.signstream.trainer.api;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -51,14 +50,14 @@ public class RunResource {
     @Path("/{runId}")
     public Response get(@PathParam("runId") String runId) {
         return runs.find(runId).map(state -> Response.ok(state).build())
-                .orElseGet(() -> error(Response.Status.NOT_FOUND, "no run " + runId));
+                .orElseGet(() -> error(Response.Status.NOT_FOUND, "UNKNOWN_RUN", "no run " + runId));
     }
 
     @POST
     @Path("/{runId}/stop")
     public Response stop(@PathParam("runId") String runId) {
         if (runs.find(runId).isEmpty()) {
-            return error(Response.Status.NOT_FOUND, "no run " + runId);
+            return error(Response.Status.NOT_FOUND, "UNKNOWN_RUN", "no run " + runId);
         }
         return Response.accepted(runs.stop(runId)).build();
     }
@@ -88,17 +87,18 @@ public class RunResource {
                 c.learningRate(), c.warmupSteps(), c.weightDecay(), c.adamBeta1(), c.adamBeta2(), c.adamEpsilon());
     }
 
-    static Response error(Response.Status status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", message)).build();
+    /** Every refusal of the service: {@code {"reason", "detail"}}, the shape all signstream services answer with. */
+    static Response error(Response.Status status, String reason, String detail) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new ErrorResponse(reason, detail)).build();
     }
 
     @ServerExceptionMapper
     public Response invalid(IllegalArgumentException e) {
-        return error(Response.Status.BAD_REQUEST, e.getMessage());
+        return error(Response.Status.BAD_REQUEST, "INVALID_REQUEST", e.getMessage());
     }
 
     @ServerExceptionMapper
     public Response conflict(RunManager.ConflictException e) {
-        return error(Response.Status.CONFLICT, e.getMessage());
+        return error(Response.Status.CONFLICT, "RUN_CONFLICT", e.getMessage());
     }
 }

@@ -84,12 +84,12 @@ class RunResourceTest {
     @Order(1)
     void refusesBadRequestsWithAReason() {
         given().contentType(ContentType.JSON).body("{\"epochs\":0}").post("/runs")
-                .then().statusCode(400).body("error", containsString("epochs"));
+                .then().statusCode(400).body("reason", equalTo("INVALID_REQUEST")).body("detail", containsString("epochs"));
         given().contentType(ContentType.JSON).body("{\"model\":\"huge\"}").post("/runs")
-                .then().statusCode(400).body("error", containsString("unknown model preset"));
+                .then().statusCode(400).body("detail", containsString("unknown model preset"));
         given().contentType(ContentType.JSON).body("{\"runId\":\"../x\",\"model\":\"small\"}").post("/runs")
-                .then().statusCode(400).body("error", containsString("run id"));
-        given().get("/runs/no-such-run").then().statusCode(404).body("error", containsString("no-such-run"));
+                .then().statusCode(400).body("detail", containsString("run id"));
+        given().get("/runs/no-such-run").then().statusCode(404).body("reason", equalTo("UNKNOWN_RUN")).body("detail", containsString("no-such-run"));
         given().post("/runs/no-such-run/stop").then().statusCode(404);
     }
 
@@ -101,7 +101,7 @@ class RunResourceTest {
                 .then().statusCode(201).header("Location", containsString("/runs/" + runId))
                 .body("runId", equalTo(runId));
         given().contentType(ContentType.JSON).body(body("second-" + runId, 3)).post("/runs")
-                .then().statusCode(409).body("error", containsString("one run at a time"));
+                .then().statusCode(409).body("reason", equalTo("RUN_CONFLICT")).body("detail", containsString("one run at a time"));
 
         JsonPath done = awaitStatus(runId, "COMPLETED", Duration.ofMinutes(4));
         List<Float> losses = done.getList("epochLosses", Float.class);
