@@ -1,6 +1,5 @@
 package io.signstream.normalization.domain;
 
-import java.util.Map;
 
 /**
  * The default normalization: for each sample and each feature channel (column), subtract the channel's mean
@@ -19,40 +18,18 @@ import java.util.Map;
  * <li>Outputs are bounded by sqrt(T - 1) in magnitude, so a finite input can never produce NaN or Inf.</li>
  * </ul>
  */
-public final class PerChannelZScore implements Normalization {
+public final class PerChannelZScore extends ZScoreNormalization {
 
     public static final String METHOD = "zscore-per-channel";
     public static final int VERSION = 1;
 
-    private final double epsilon;
-    private final Map<String, String> parameters;
-
     public PerChannelZScore(double epsilon) {
-        this.epsilon = Normalization.checkEpsilon(epsilon);
-        this.parameters = Map.of(
-                "epsilon", Double.toString(epsilon),
-                "divisor", "max(std,epsilon)",
-                "std", "population",
-                "statistics", "per-sample,per-channel,over-time");
-    }
-
-    @Override
-    public String method() {
-        return METHOD;
+        super(METHOD, epsilon, "per-sample,per-channel,over-time");
     }
 
     @Override
     public int version() {
         return VERSION;
-    }
-
-    @Override
-    public Map<String, String> parameters() {
-        return parameters;
-    }
-
-    public double epsilon() {
-        return epsilon;
     }
 
     @Override
@@ -79,7 +56,7 @@ public final class PerChannelZScore implements Normalization {
         }
         for (int c = 0; c < dims; c++) {
             double std = Math.sqrt(scale[c] / frames);
-            scale[c] = 1.0 / Math.max(std, epsilon);
+            scale[c] = 1.0 / Math.max(std, epsilon());
         }
         float[] normalized = new float[values.length];
         for (int t = 0, base = 0; t < frames; t++, base += dims) {

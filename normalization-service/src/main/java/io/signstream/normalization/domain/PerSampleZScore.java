@@ -1,6 +1,5 @@
 package io.signstream.normalization.domain;
 
-import java.util.Map;
 
 /**
  * The alternative normalization: one mean and one standard deviation per sample, over every frame and channel.
@@ -8,40 +7,18 @@ import java.util.Map;
  * method removes. Same arithmetic rules as {@link PerChannelZScore}: double accumulators, population std,
  * divisor {@code max(std, epsilon)}, a sample whose values are all equal becomes exactly 0.
  */
-public final class PerSampleZScore implements Normalization {
+public final class PerSampleZScore extends ZScoreNormalization {
 
     public static final String METHOD = "zscore-per-sample";
     public static final int VERSION = 1;
 
-    private final double epsilon;
-    private final Map<String, String> parameters;
-
     public PerSampleZScore(double epsilon) {
-        this.epsilon = Normalization.checkEpsilon(epsilon);
-        this.parameters = Map.of(
-                "epsilon", Double.toString(epsilon),
-                "divisor", "max(std,epsilon)",
-                "std", "population",
-                "statistics", "per-sample,all-channels,over-time");
-    }
-
-    @Override
-    public String method() {
-        return METHOD;
+        super(METHOD, epsilon, "per-sample,all-channels,over-time");
     }
 
     @Override
     public int version() {
         return VERSION;
-    }
-
-    @Override
-    public Map<String, String> parameters() {
-        return parameters;
-    }
-
-    public double epsilon() {
-        return epsilon;
     }
 
     @Override
@@ -57,7 +34,7 @@ public final class PerSampleZScore implements Normalization {
             double deviation = value - mean;
             squares += deviation * deviation;
         }
-        double scale = 1.0 / Math.max(Math.sqrt(squares / values.length), epsilon);
+        double scale = 1.0 / Math.max(Math.sqrt(squares / values.length), epsilon());
         float[] normalized = new float[values.length];
         for (int i = 0; i < values.length; i++) {
             normalized[i] = (float) ((values[i] - mean) * scale);
