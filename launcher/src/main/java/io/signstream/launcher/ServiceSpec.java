@@ -4,19 +4,35 @@ import java.nio.file.Path;
 
 /** The four services as the launcher runs them: module, default port, heap. */
 public enum ServiceSpec {
-    INGEST("feature-ingest-service", 8081, "512m"),
-    NORMALIZATION("normalization-service", 8082, "512m"),
-    TRAINER("trainer-service", 8083, "1500m"),
-    EVALUATOR("evaluator-service", 8084, "1g");
+    INGEST("feature-ingest-service", 8081, "512m", false),
+    NORMALIZATION("normalization-service", 8082, "512m", false),
+    TRAINER("trainer-service", 8083, "1500m", true),
+    EVALUATOR("evaluator-service", 8084, "1g", true);
 
     private final String module;
     private final int defaultPort;
     private final String heap;
+    private final boolean runsTorch;
 
-    ServiceSpec(String module, int defaultPort, String heap) {
+    ServiceSpec(String module, int defaultPort, String heap, boolean runsTorch) {
         this.module = module;
         this.defaultPort = defaultPort;
         this.heap = heap;
+        this.runsTorch = runsTorch;
+    }
+
+    /**
+     * JVM options of the service on the local stack. Torch gets one intra-op and one inter-op thread: the local
+     * stack puts six JVMs on a laptop's cores, and torch's OpenMP pool spinning against them was measured 20-50x
+     * slower than one thread (teacher-model's benchmark). A dedicated pod leaves torch its default.
+     */
+    public java.util.List<String> jvmOptions() {
+        java.util.List<String> options = new java.util.ArrayList<>(java.util.List.of("-Xmx" + heap));
+        if (runsTorch) {
+            options.add("-Dai.djl.pytorch.num_threads=1");
+            options.add("-Dai.djl.pytorch.num_interop_threads=1");
+        }
+        return options;
     }
 
     public String module() {
@@ -25,10 +41,6 @@ public enum ServiceSpec {
 
     public int defaultPort() {
         return defaultPort;
-    }
-
-    public String heap() {
-        return heap;
     }
 
     /** The runnable Quarkus application Maven builds in the module. */

@@ -143,9 +143,10 @@ public final class Stack {
     private long startService(ServiceSpec service, StackState state) {
         progress.stage("starting " + service.module() + " on port " + state.servicePorts().get(service.name()));
         Path log = settings.home().resolve("logs").resolve(service.module() + ".log");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + service.heap(),
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(service.jvmOptions());
+        command.addAll(List.of(
                 "-Dquarkus.http.port=" + state.servicePorts().get(service.name()),
                 "-Dkafka.bootstrap.servers=" + state.bootstrapServers(),
                 "-Dsignstream.object-store.endpoint=" + state.objectStoreEndpoint(),
