@@ -17,6 +17,7 @@ import io.signstream.contract.FeatureLayout;
 import io.signstream.teacher.ctc.CtcLoss;
 import io.signstream.teacher.model.I3dTeacher;
 import io.signstream.teacher.model.Masks;
+import io.signstream.teacher.training.GradMode;
 import io.signstream.teacher.training.NamedAdamW;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -34,7 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One teacher model with its optimizer: training steps, inference, and (de)serialization of both.
  *
- * <p>Not thread-safe: one session is driven by one thread (DJL's gradient collector is process-wide).
+ * <p>Not thread-safe: one thread at a time (DJL's gradient collector is process-wide), but any thread: libtorch's
+ * grad mode is per thread, so every public call sets the mode it needs and restores the caller's (see
+ * {@link GradMode}); creating, training and inference may each happen on a different thread.
  * Threads: DJL/PyTorch defaults are kept; set {@code -Dai.djl.pytorch.num_threads=N} (intra-op) and
  * {@code -Dai.djl.pytorch.num_interop_threads=N}, or {@code OMP_NUM_THREADS}, before the engine loads.
  */
@@ -66,7 +69,9 @@ public final class TeacherSession implements AutoCloseable {
         manager = NDManager.newBaseManager(device);
         block = I3dTeacher.build(config, vocabularySize);
         store = new ParameterStore(manager, false);
-        block.initializeParameters(store);
+        try (GradMode off = GradMode.disabled()) {
+            block.initializeParameters(store);
+        }
         for (Pair<String, Parameter> pair : block.getParameters()) {
             parameters.add(pair);
         }
@@ -157,7 +162,8 @@ public final class TeacherSession implements AutoCloseable {
         if (!(learningRate >= 0) || Float.isInfinite(learningRate)) {
             throw new IllegalArgumentException("learning rate must be finite and not negative");
         }
-        try (NDManager step = manager.newSubManager()) {
+        // Grad mode off outside the collector: the AdamW update writes the parameters in place.
+        try (GradMode off = GradMode.disabled(); NDManager step = manager.newSubManager()) {
             Backward pass = backward(step, batch);
             if (pass.skipReason() != null) {
                 zeroGradients();
@@ -182,7 +188,7 @@ public final class TeacherSession implements AutoCloseable {
      * block (fusion, stem, inception..., lstm, classifier). For diagnostics.
      */
     public GradientProbe probeGradients(TeacherBatch batch) {
-        try (NDManager step = manager.newSubManager()) {
+        try (GradMode off = GradMode.disabled(); NDManager step = manager.newSubManager()) {
             Backward pass = backward(step, batch);
             zeroGradients();
             return new GradientProbe(pass.loss(), pass.gradNorm(), pass.blockNorms(), pass.skipReason());
@@ -199,7 +205,7 @@ public final class TeacherSession implements AutoCloseable {
     /** The batch's mean CTC loss (same reduction as training) without touching parameters or gradients. */
     public double loss(TeacherBatch batch) {
         requireTargets(batch);
-        try (NDManager step = manager.newSubManager()) {
+        try (GradMode off = GradMode.disabled(); NDManager step = manager.newSubManager()) {
             Forward out = forward(step, batch, false);
             return CtcLoss.compute(out.logProbs(), batch.batchSize(), out.frames(), out.classes(),
                     outputLengths(batch), batch.targets(), CtcLoss.Reduction.MEAN).loss();
@@ -208,7 +214,8 @@ public final class TeacherSession implements AutoCloseable {
 
     /** Inference: per sample [outputLength(frames_i)][V+1] log-probabilities (log-softmax, blank = 0). */
     public List<float[][]> logProbs(TeacherBatch batch) {
-        try (NDManager step = manager.newSubManager()) {
+        // No graph: with grad mode on (a fresh thread's default) inference would record one for nothing.
+        try (GradMode off = GradMode.disabled(); NDManager step = manager.newSubManager()) {
             Forward out = forward(step, batch, false);
             int[] lengths = outputLengths(batch);
             List<float[][]> samples = new ArrayList<>(batch.batchSize());
@@ -238,6 +245,7 @@ public final class TeacherSession implements AutoCloseable {
         return new Forward(logProbs.toFloatArray(), (int) shape.get(1), (int) shape.get(2), logProbs);
     }
 
+    /** Records the graph inside DJL's collector (grad mode on), which restores the caller's mode, off, on close. */
     private Backward backward(NDManager step, TeacherBatch batch) {
         requireTargets(batch);
         int[] lengths = outputLengths(batch);
@@ -352,7 +360,7 @@ public final class TeacherSession implements AutoCloseable {
      * (same config and vocabulary size), otherwise nothing is changed and IllegalArgumentException is thrown.
      */
     public void loadParameters(InputStream in) {
-        try (NDManager scratch = manager.newSubManager()) {
+        try (GradMode off = GradMode.disabled(); NDManager scratch = manager.newSubManager()) {
             DataInputStream data = new DataInputStream(in);
             if (data.readInt() != PARAMETERS_MAGIC) {
                 throw new IllegalArgumentException("not a teacher parameter file");

@@ -82,15 +82,15 @@ public final class NamedAdamW implements AutoCloseable {
         }
 
         /**
-         * Updates one parameter in place, torch.optim.AdamW's arithmetic. Must run outside a GradientCollector
-         * (in-place ops on leaves).
+         * Updates one parameter in place, torch.optim.AdamW's arithmetic, with grad mode off (in-place ops on
+         * leaves), whatever the calling thread's mode; must run outside a GradientCollector.
          *
          * @param decayed whether weight decay applies (not to biases and norm parameters)
          */
         public void update(String name, NDArray parameter, NDArray gradient, boolean decayed) {
-            NDArray m = firstMoments.computeIfAbsent(name, k -> parameter.zerosLike());
-            NDArray v = secondMoments.computeIfAbsent(name, k -> parameter.zerosLike());
-            try (NDManager local = scope.newSubManager()) {
+            try (GradMode off = GradMode.disabled(); NDManager local = scope.newSubManager()) {
+                NDArray m = firstMoments.computeIfAbsent(name, k -> parameter.zerosLike());
+                NDArray v = secondMoments.computeIfAbsent(name, k -> parameter.zerosLike());
                 // Derived arrays belong to the first operand's manager: borrow the long-lived ones into this scope.
                 m.tempAttach(local);
                 v.tempAttach(local);

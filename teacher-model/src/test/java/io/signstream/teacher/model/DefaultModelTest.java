@@ -48,7 +48,8 @@ class DefaultModelTest {
         int[][] modalities = {{99, c.poseEncoderWidth()}, {126, c.handsEncoderWidth()}, {1404, c.faceEncoderWidth()},
             {4887, c.temporalEncoderWidth()}};
         for (int[] m : modalities) {
-            fusion += 2L * m[0] + (long) m[0] * m[1] + m[1] + (long) m[1] * token + token + 1;
+            // LayerNorm(in), Linear(in -> hidden), Linear(hidden -> token), LayerNorm(token), gate
+            fusion += 2L * m[0] + (long) m[0] * m[1] + m[1] + (long) m[1] * token + token + 2L * token + 1;
         }
         if (c.crossModalAttention()) {
             fusion += 4L * (token * token + token) + 2L * token;

@@ -51,7 +51,6 @@ public final class Diagnostics {
         if (samples.isEmpty()) {
             throw new IllegalArgumentException("no samples to diagnose");
         }
-        TorchThreads.prepareCurrentThread();
         Vocabulary vocabulary = Vocabulary.fromGlossSequences(samples.stream().map(NormalizedSample::glosses).toList());
         NormalizationCheck normalization = normalizationCheck(samples);
         TeacherDiagnostics.Report model;

@@ -175,7 +175,6 @@ public final class TrainingRun {
 
     private void execute() {
         try {
-            TorchThreads.prepareCurrentThread();
             int firstEpoch = resume ? restore() : prepare();
             if (firstEpoch > options.epochs()) {
                 complete();
