@@ -18,7 +18,7 @@ public final class Main {
             "                   start a training run and follow it",
             "  eval RUN [--split dev|test] [--checkpoint latest|best|EPOCH] [--beam N]",
             "                   evaluate a run's checkpoint and print WER",
-            "  demo [--tiny] [--epochs N] [--keep-up]\n                   synthetic data -> publish -> normalize -> train -> evaluate -> report",
+            "  demo [--tiny] [--epochs N] [--glosses N] [--train-samples N] [--keep-up]\n                   synthetic data -> publish -> normalize -> train -> evaluate -> report",
             "  test             run every test (handled by the ./signstream script)");
 
     private Main() {
@@ -95,6 +95,16 @@ public final class Main {
                 if (options.has("epochs")) {
                     size = new Demo.Size(size.data(), Integer.parseInt(options.get("epochs", "")), size.batchSize(),
                             size.learningRate());
+                }
+                if (options.has("glosses")) {
+                    size = new Demo.Size(size.data().withVocabularySize(Integer.parseInt(options.get("glosses", ""))),
+                            size.epochs(), size.batchSize(), size.learningRate());
+                }
+                if (options.has("train-samples")) {
+                    var data = size.data();
+                    int train = Integer.parseInt(options.get("train-samples", ""));
+                    size = new Demo.Size(data.withSamples(train, data.devSamples(), data.testSamples()), size.epochs(),
+                            size.batchSize(), size.learningRate());
                 }
                 new Demo(stack, settings, progress).run(size, options.has("keep-up"));
             }

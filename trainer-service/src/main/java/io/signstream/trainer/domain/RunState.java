@@ -3,6 +3,8 @@ package io.signstream.trainer.domain;
 import java.util.List;
 import java.util.Map;
 
+import io.signstream.teacher.diagnostics.TeacherDiagnostics.FeatureStatistics;
+
 /**
  * A run as {@code GET /runs/{id}} shows it and as {@code runs/{runId}/run.json} keeps it (updated at every status
  * change and epoch end, so the bucket always knows which runs were still running when their pod died).
@@ -19,7 +21,7 @@ import java.util.Map;
  * @param resumedFromEpoch the checkpoint epoch this process resumed from, null for an uninterrupted run
  * @param refusedRecords train records refused (not stamped, mixed normalization, invalid), by reason, last pass
  * @param skippedSamples usable-stamped samples not trained on (too long, unknown gloss, ...), by reason, last pass
- * @param firstBatch statistics of the first batch's (normalized) features
+ * @param firstBatch statistics of the first batch's (normalized) features, overall and per modality
  */
 public record RunState(
         String runId,

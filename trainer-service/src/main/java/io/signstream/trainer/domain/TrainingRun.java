@@ -15,6 +15,8 @@ import io.signstream.contract.events.TrainingEvent;
 import io.signstream.contract.proto.NormalizationStamp;
 import io.signstream.featurestream.FeatureStreamConfig;
 import io.signstream.scoring.Vocabulary;
+import io.signstream.teacher.diagnostics.TeacherDiagnostics;
+import io.signstream.teacher.diagnostics.TeacherDiagnostics.FeatureStatistics;
 import io.signstream.teacher.LearningRateSchedule;
 import io.signstream.teacher.StepResult;
 import io.signstream.teacher.TeacherBatch;
@@ -318,12 +320,14 @@ public final class TrainingRun {
     private void step(EpochReader.Batch item) {
         TeacherBatch batch = item.batch();
         if (firstBatch == null) {
-            FeatureStatistics stats = FeatureStatistics.of(batch);
+            FeatureStatistics stats = TeacherDiagnostics.featureStatistics(batch);
             synchronized (this) {
                 firstBatch = stats;
             }
-            LOG.infof("run %s first batch after normalization: %s (%d samples, %d frames padded)", runId, stats,
-                    batch.batchSize(), batch.maxFrames());
+            TeacherDiagnostics.ColumnStatistics all = stats.overall();
+            LOG.infof("run %s first batch after normalization: mean %.4f, std %.4f, min %.4f, max %.4f, %d non-finite"
+                    + " over %d values (%d samples, %d frames padded)", runId, all.mean(), all.std(), all.min(),
+                    all.max(), all.nonFinite(), all.values(), batch.batchSize(), batch.maxFrames());
         }
         float rate = schedule.at((int) Math.min(step, Math.max(0, totalSteps - 1)));
         StepResult result = session.trainStep(batch, rate);

@@ -112,7 +112,7 @@ class RunResourceTest {
         assertEquals(12, done.getInt("step"));
         assertEquals(1, done.getInt("refusedRecords.NOT_NORMALIZED"), "the unstamped record is refused");
         assertTrue(done.getString("device").startsWith("cpu"), done.getString("device"));
-        assertEquals(1.0, done.getDouble("firstBatch.std"), 0.05, "normalized input reaches the model");
+        assertEquals(1.0, done.getDouble("firstBatch.overall.std"), 0.05, "normalized input reaches the model");
         assertTrue(done.getString("normalization").startsWith("zscore-per-channel@v1"));
 
         CheckpointManifest manifest = new CheckpointStore(minio, bucket).latest(runId).orElseThrow();
