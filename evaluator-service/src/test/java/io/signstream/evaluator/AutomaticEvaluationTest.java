@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import jakarta.inject.Inject;
+
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -59,20 +61,13 @@ class AutomaticEvaluationTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
-    @ConfigProperty(name = "signstream.object-store.endpoint")
-    String endpoint;
-    @ConfigProperty(name = "signstream.object-store.access-key")
-    String accessKey;
-    @ConfigProperty(name = "signstream.object-store.secret-key")
-    String secretKey;
+    /** The application's own client, on the shared stack's bucket. */
+    @Inject
+    MinioClient minio;
     @ConfigProperty(name = "signstream.object-store.bucket")
     String bucket;
 
     private static String automaticId;
-
-    private MinioClient client() {
-        return TestData.client(endpoint, accessKey, secretKey);
-    }
 
     /** Polls GET /evaluations/{id} until the job is finished. */
     static JsonPath awaitFinished(String id) {
@@ -92,7 +87,7 @@ class AutomaticEvaluationTest {
     @Order(1)
     void aCheckpointAnnouncedOnTrainingEventsIsEvaluatedOnDevAutomatically() throws Exception {
         TestData.publishOnce(bootstrap);
-        TestData.writeCheckpoint(client(), bucket, RUN, 1, TestData.NORMALIZATION, 3);
+        TestData.writeCheckpoint(minio, bucket, RUN, 1, TestData.NORMALIZATION, 3);
         TestData.announce(bootstrap, bucket, RUN, 1, TestData.NORMALIZATION);
 
         // nobody POSTs: the listener must queue it
@@ -163,7 +158,7 @@ class AutomaticEvaluationTest {
         assertEquals(n, published.get("scores").get("referenceLength").asLong());
 
         // stored durably: a fresh store on the same bucket, as a restarted service builds it, finds it whole
-        EvaluationStore fresh = new EvaluationStore(client(), bucket);
+        EvaluationStore fresh = new EvaluationStore(minio, bucket);
         Evaluation stored = fresh.find(id).orElseThrow(() -> new AssertionError("evaluation " + id + " is not in the bucket"));
         assertEquals("COMPLETED", stored.status().name());
         assertEquals(job.getDouble("scores.wer"), stored.scores().wer(), 0.0);
@@ -190,7 +185,7 @@ class AutomaticEvaluationTest {
         new TopicProbe(bootstrap).send(Topics.TRAINING_EVENTS, RUN, "not a training event".getBytes());
         TestData.announce(bootstrap, bucket, OTHER_RUN, 9, TestData.NORMALIZATION);
         // the listener is still alive after them: the next checkpoint (another run) is evaluated
-        TestData.writeCheckpoint(client(), bucket, OTHER_RUN, 1, TestData.NORMALIZATION, 0);
+        TestData.writeCheckpoint(minio, bucket, OTHER_RUN, 1, TestData.NORMALIZATION, 0);
         TestData.announce(bootstrap, bucket, OTHER_RUN, 1, TestData.NORMALIZATION);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         List<Map<String, Object>> other = List.of();
@@ -216,7 +211,7 @@ class AutomaticEvaluationTest {
     @Order(3)
     void aCheckpointTrainedOnOtherNormalizationIsRefused() {
         TestData.publishOnce(bootstrap);
-        TestData.writeCheckpoint(client(), bucket, RUN, 2, TestData.OTHER_NORMALIZATION, 0);
+        TestData.writeCheckpoint(minio, bucket, RUN, 2, TestData.OTHER_NORMALIZATION, 0);
         String id = given().contentType(ContentType.JSON)
                 .body("{\"checkpoint\": {\"run\": \"" + RUN + "\", \"epoch\": 2}, \"split\": \"dev\"}")
                 .when().post("/evaluations")
@@ -262,7 +257,7 @@ class AutomaticEvaluationTest {
     @Test
     @Order(5)
     void aJobLeftRunningByACrashedInstanceIsInTheBucketForTheNextOne() {
-        EvaluationStore store = new EvaluationStore(client(), bucket);
+        EvaluationStore store = new EvaluationStore(minio, bucket);
         store.save(Evaluation.queued(LEFT_RUNNING_ID, Evaluation.TRIGGER_API,
                 new Evaluation.CheckpointInfo(RUN, 1, "epoch", TestData.NORMALIZATION), "dev",
                 io.signstream.evaluator.domain.DecoderSpec.greedy(), false).running());
@@ -272,7 +267,7 @@ class AutomaticEvaluationTest {
 
     /** Greedy hypotheses of the dev samples from the checkpoint's own files, computed here without the service. */
     private Map<String, String> directGreedyHypotheses() {
-        io.signstream.checkpoint.CheckpointStore store = new io.signstream.checkpoint.CheckpointStore(client(), bucket);
+        io.signstream.checkpoint.CheckpointStore store = new io.signstream.checkpoint.CheckpointStore(minio, bucket);
         var ref = new io.signstream.checkpoint.CheckpointRef(RUN, 1);
         Vocabulary vocabulary = Vocabulary.fromJson(store.read(ref, "vocabulary.json"));
         TeacherConfig config = TeacherConfig.fromJson(store.read(ref, "config.json"));

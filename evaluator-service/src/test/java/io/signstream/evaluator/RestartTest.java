@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Inject;
+
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.signstream.localstack.LocalStackTestResource;
+import io.minio.MinioClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -38,12 +41,9 @@ class RestartTest {
         }
     }
 
-    @ConfigProperty(name = "signstream.object-store.endpoint")
-    String endpoint;
-    @ConfigProperty(name = "signstream.object-store.access-key")
-    String accessKey;
-    @ConfigProperty(name = "signstream.object-store.secret-key")
-    String secretKey;
+    /** The application's own client, on the shared stack's bucket. */
+    @Inject
+    MinioClient minio;
     @ConfigProperty(name = "signstream.object-store.bucket")
     String bucket;
     @ConfigProperty(name = "signstream.evaluator.auto-evaluate")
@@ -52,7 +52,7 @@ class RestartTest {
     @Test
     void evaluationsOfThePreviousInstanceAreServedAfterTheRestart() {
         assertEquals(false, autoEvaluate, "this class must run in its own application instance");
-        List<Evaluation> stored = new EvaluationStore(TestData.client(endpoint, accessKey, secretKey), bucket)
+        List<Evaluation> stored = new EvaluationStore(minio, bucket)
                 .listByRun(AutomaticEvaluationTest.RUN);
         Evaluation automatic = stored.stream()
                 .filter(e -> Evaluation.TRIGGER_TRAINING_EVENT.equals(e.trigger()) && e.status() == EvaluationStatus.COMPLETED)

@@ -6,11 +6,14 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.emptyOrNullString;
 
+import jakarta.inject.Inject;
+
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.signstream.localstack.LocalStackTestResource;
+import io.minio.MinioClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.signstream.checkpoint.CheckpointRef;
@@ -26,17 +29,14 @@ class EvaluationResourceErrorsTest {
     /** A run with one checkpoint (a manifest over placeholder files), so that 404s about epochs can be told apart. */
     private static final String RUN = "errors-run";
 
-    @ConfigProperty(name = "signstream.object-store.endpoint")
-    String endpoint;
-    @ConfigProperty(name = "signstream.object-store.access-key")
-    String accessKey;
-    @ConfigProperty(name = "signstream.object-store.secret-key")
-    String secretKey;
+    /** The application's own client, on the shared stack's bucket. */
+    @Inject
+    MinioClient minio;
     @ConfigProperty(name = "signstream.object-store.bucket")
     String bucket;
 
     private void runWithOneCheckpoint() {
-        CheckpointStore store = new CheckpointStore(TestData.client(endpoint, accessKey, secretKey), bucket);
+        CheckpointStore store = new CheckpointStore(minio, bucket);
         if (store.manifest(new CheckpointRef(RUN, 1)).isEmpty()) {
             store.write(new CheckpointRef(RUN, 1), java.util.Map.of("placeholder.bin", new byte[] {1, 2, 3}),
                     TestData.NORMALIZATION, java.util.Map.of());
