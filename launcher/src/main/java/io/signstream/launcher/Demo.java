@@ -28,14 +28,14 @@ import io.signstream.localstack.synthetic.SyntheticOptions;
 final class Demo {
 
     /**
-     * How big the demo is. The small teacher generalizes from a few hundred CPU-trained samples only when each gloss
-     * is seen often enough: 6 glosses x 200 samples reach ~8% test WER in 1.5 minutes, 16 glosses x 800 samples
-     * ~4.5% in 6 minutes, while 30 glosses x 160 samples stay near 90% (the model memorizes; see
+     * How big the demo is. The small teacher generalizes from CPU-trained samples only when each gloss is seen
+     * often enough: 24 glosses x 1200 samples reach ~9% test WER in under 9 minutes, 16 x 800 ~4.5% in 6, 6 x 200
+     * ~8% in 1.5, while 30 glosses x 160 samples stay near 90% (the model memorizes; see
      * teacher-model/benchmarks/results/synthetic-learning-*). The tiny one is the end-to-end test's.
      */
     record Size(SyntheticOptions data, int epochs, int batchSize, double learningRate) {
         static Size full() {
-            return new Size(SyntheticOptions.defaults().withVocabularySize(16).withSamples(800, 40, 40), 20, 4, 2e-3);
+            return new Size(SyntheticOptions.defaults().withVocabularySize(24).withSamples(1200, 40, 40), 20, 4, 2e-3);
         }
 
         static Size tiny() {
