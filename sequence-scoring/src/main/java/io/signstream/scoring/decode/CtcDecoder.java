@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
 
+import io.signstream.scoring.LogSpace;
+
 /**
  * CTC decoding of one sample's log-probabilities {@code logProbs[frame][class]} (log-softmax output,
  * class 0 = blank, classes 1..V = glosses), returning gloss ids without blanks.
@@ -127,10 +129,10 @@ public final class CtcDecoder {
                 int symbol = s % 2 == 0 ? BLANK : labels[s / 2];
                 double sum = alpha[s];
                 if (s >= 1) {
-                    sum = logAdd(sum, alpha[s - 1]);
+                    sum = LogSpace.add(sum, alpha[s - 1]);
                 }
                 if (s >= 2 && symbol != BLANK && symbol != labels[s / 2 - 1]) {
-                    sum = logAdd(sum, alpha[s - 2]);
+                    sum = LogSpace.add(sum, alpha[s - 2]);
                 }
                 next[s] = sum + logProbs[t][symbol];
             }
@@ -138,7 +140,7 @@ public final class CtcDecoder {
             alpha = next;
             next = swap;
         }
-        return states == 1 ? alpha[0] : logAdd(alpha[states - 1], alpha[states - 2]);
+        return states == 1 ? alpha[0] : LogSpace.add(alpha[states - 1], alpha[states - 2]);
     }
 
     /**
@@ -210,7 +212,7 @@ public final class CtcDecoder {
                 }
                 Beam existing = inBeam == null ? null : inBeam.get(c);
                 if (existing != null) {
-                    existing.nonBlank = logAdd(existing.nonBlank, score);
+                    existing.nonBlank = LogSpace.add(existing.nonBlank, score);
                     continue;
                 }
                 if (fresh.size() == beamWidth && score < fresh.peek().score) {
@@ -278,7 +280,7 @@ public final class CtcDecoder {
         }
 
         double total() {
-            return logAdd(blank, nonBlank);
+            return LogSpace.add(blank, nonBlank);
         }
     }
 
@@ -325,17 +327,6 @@ public final class CtcDecoder {
             int byLength = Integer.compare(labels.length, other.labels.length);
             return byLength != 0 ? byLength : Arrays.compare(labels, other.labels);
         }
-    }
-
-    static double logAdd(double a, double b) {
-        if (a == Double.NEGATIVE_INFINITY) {
-            return b;
-        }
-        if (b == Double.NEGATIVE_INFINITY) {
-            return a;
-        }
-        double max = Math.max(a, b);
-        return max + Math.log1p(Math.exp(-Math.abs(a - b)));
     }
 
     private static int checkShape(float[][] logProbs) {

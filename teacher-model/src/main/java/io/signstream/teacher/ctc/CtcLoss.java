@@ -1,5 +1,7 @@
 package io.signstream.teacher.ctc;
 
+import io.signstream.scoring.LogSpace;
+
 /**
  * CTC loss and its exact gradient, computed on the host in double precision (DJL has no CTC op).
  *
@@ -137,17 +139,17 @@ public final class CtcLoss {
             for (int s = 0; s < states; s++) {
                 double a = alpha[t - 1][s];
                 if (s > 0) {
-                    a = logAdd(a, alpha[t - 1][s - 1]);
+                    a = LogSpace.add(a, alpha[t - 1][s - 1]);
                 }
                 if (s > 1 && label[s] != BLANK && label[s] != label[s - 2]) {
-                    a = logAdd(a, alpha[t - 1][s - 2]);
+                    a = LogSpace.add(a, alpha[t - 1][s - 2]);
                 }
                 alpha[t][s] = a + lp(logProbs, offset, classes, t, label[s]);
             }
         }
         double logLikelihood = alpha[frames - 1][states - 1];
         if (states > 1) {
-            logLikelihood = logAdd(logLikelihood, alpha[frames - 1][states - 2]);
+            logLikelihood = LogSpace.add(logLikelihood, alpha[frames - 1][states - 2]);
         }
         if (!Double.isFinite(logLikelihood)) {
             return Double.POSITIVE_INFINITY;
@@ -161,10 +163,10 @@ public final class CtcLoss {
             for (int s = 0; s < states; s++) {
                 double b = beta[t + 1][s];
                 if (s < states - 1) {
-                    b = logAdd(b, beta[t + 1][s + 1]);
+                    b = LogSpace.add(b, beta[t + 1][s + 1]);
                 }
                 if (s < states - 2 && label[s] != BLANK && label[s] != label[s + 2]) {
-                    b = logAdd(b, beta[t + 1][s + 2]);
+                    b = LogSpace.add(b, beta[t + 1][s + 2]);
                 }
                 beta[t][s] = b + lp(logProbs, offset, classes, t, label[s]);
             }
@@ -175,7 +177,7 @@ public final class CtcLoss {
         for (int t = 0; t < frames; t++) {
             java.util.Arrays.fill(occupancy, Double.NEGATIVE_INFINITY);
             for (int s = 0; s < states; s++) {
-                occupancy[label[s]] = logAdd(occupancy[label[s]], alpha[t][s] + beta[t][s]);
+                occupancy[label[s]] = LogSpace.add(occupancy[label[s]], alpha[t][s] + beta[t][s]);
             }
             for (int c = 0; c < classes; c++) {
                 if (occupancy[c] != Double.NEGATIVE_INFINITY) {
@@ -189,16 +191,5 @@ public final class CtcLoss {
 
     private static double lp(float[] logProbs, int offset, int classes, int t, int c) {
         return logProbs[offset + t * classes + c];
-    }
-
-    static double logAdd(double a, double b) {
-        if (a == Double.NEGATIVE_INFINITY) {
-            return b;
-        }
-        if (b == Double.NEGATIVE_INFINITY) {
-            return a;
-        }
-        double max = Math.max(a, b);
-        return max + Math.log1p(Math.exp(-Math.abs(a - b)));
     }
 }
