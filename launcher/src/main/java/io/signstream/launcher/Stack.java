@@ -96,6 +96,32 @@ public final class Stack {
         return state;
     }
 
+    /**
+     * Starts one service of a running stack again, e.g. after it died: a trainer picks up the run it was
+     * training from its last checkpoint. A process of that service still alive is stopped first.
+     */
+    public StackState restart(ServiceSpec service) {
+        StackState state = StackState.read(settings.home())
+                .orElseThrow(() -> new IllegalStateException("the stack is not up"));
+        Long old = state.processes().get(service.module());
+        if (old != null) {
+            ProcessHandle.of(old).ifPresent(process -> {
+                process.destroy();
+                process.onExit().orTimeout(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS).exceptionally(e -> {
+                    process.destroyForcibly();
+                    return process;
+                }).join();
+            });
+        }
+        Map<String, Long> processes = new LinkedHashMap<>(state.processes());
+        processes.put(service.module(), startService(service, state));
+        StackState restarted = new StackState(state.bootstrapServers(), state.objectStoreEndpoint(), state.accessKey(),
+                state.secretKey(), state.bucket(), state.servicePorts(), processes, state.startedAtEpochMs());
+        restarted.write(settings.home());
+        awaitReady(service, restarted);
+        return restarted;
+    }
+
     /** Stops every process the launcher started, services first; returns the names of those that needed a kill. */
     public List<String> down() {
         Optional<StackState> state = StackState.read(settings.home());
