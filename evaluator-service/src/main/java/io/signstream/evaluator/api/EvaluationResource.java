@@ -17,7 +17,6 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.signstream.checkpoint.CheckpointRef;
 import io.signstream.contract.proto.Split;
 import io.signstream.evaluator.domain.Evaluation;
 import io.signstream.evaluator.domain.EvaluationRequest;
@@ -51,14 +50,7 @@ public class EvaluationResource {
     public List<Evaluation> list(@QueryParam("run") String run, @QueryParam("split") String split,
             @QueryParam("status") String status) {
         if (run != null) {
-            if (!CheckpointRef.RUN_ID.matcher(run).matches()) {
-                throw EvaluatorException.badRequest(Reasons.BAD_RUN_ID, "run must match " + CheckpointRef.RUN_ID.pattern()
-                        + ", not '" + run + "'");
-            }
-            if (!service.runExists(run)) {
-                throw EvaluatorException.notFound(Reasons.UNKNOWN_RUN, "run " + run
-                        + " has no checkpoint in the bucket and no evaluation");
-            }
+            service.requireKnownRun(run);
         }
         Split splitFilter = split == null || split.isBlank() ? null : EvaluationRequest.parseSplit(split);
         return service.list(run, splitFilter, parseStatus(status)).stream().map(Evaluation::withoutSamples).toList();

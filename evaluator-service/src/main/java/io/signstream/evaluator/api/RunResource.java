@@ -7,7 +7,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import io.signstream.checkpoint.CheckpointRef;
 import io.signstream.evaluator.domain.Evaluation;
 import io.signstream.evaluator.domain.EvaluationService;
 import io.signstream.evaluator.domain.EvaluatorException;
@@ -29,14 +28,7 @@ public class RunResource {
     @GET
     @Path("best")
     public BestCheckpoint best(@PathParam("run") String run) {
-        if (!CheckpointRef.RUN_ID.matcher(run).matches()) {
-            throw EvaluatorException.badRequest(Reasons.BAD_RUN_ID, "run must match " + CheckpointRef.RUN_ID.pattern()
-                    + ", not '" + run + "'");
-        }
-        if (!service.runExists(run)) {
-            throw EvaluatorException.notFound(Reasons.UNKNOWN_RUN, "run " + run
-                    + " has no checkpoint in the bucket and no evaluation");
-        }
+        service.requireKnownRun(run);
         Evaluation best = service.best(run).orElseThrow(() -> EvaluatorException.notFound(Reasons.NO_BEST_CHECKPOINT,
                 "run " + run + " has no completed dev evaluation yet"));
         return new BestCheckpoint(run, best.checkpoint().epoch(), best.scores().wer(), best.id(), best.withoutSamples());

@@ -233,6 +233,18 @@ public class EvaluationService {
                 .toList();
     }
 
+    /**
+     * Refuses a run id that is malformed (400) or that has neither a checkpoint nor an evaluation (404): what every
+     * query naming a run checks first.
+     */
+    public void requireKnownRun(String run) {
+        if (!CheckpointRef.RUN_ID.matcher(run).matches()) {
+            throw EvaluatorException.badRequest(Reasons.BAD_RUN_ID, "run must match " + CheckpointRef.RUN_ID.pattern()
+                    + ", not '" + run + "'");
+        }
+        requireRun(run);
+    }
+
     /** True when the bucket holds a checkpoint of the run or this service has evaluated it. */
     public boolean runExists(String run) {
         awaitReady();
