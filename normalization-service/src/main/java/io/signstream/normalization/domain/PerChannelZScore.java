@@ -24,12 +24,7 @@ public final class PerChannelZScore extends ZScoreNormalization {
     public static final int VERSION = 1;
 
     public PerChannelZScore(double epsilon) {
-        super(METHOD, epsilon, "per-sample,per-channel,over-time");
-    }
-
-    @Override
-    public int version() {
-        return VERSION;
+        super(METHOD, VERSION, epsilon, "per-sample,per-channel,over-time");
     }
 
     @Override

@@ -13,12 +13,7 @@ public final class PerSampleZScore extends ZScoreNormalization {
     public static final int VERSION = 1;
 
     public PerSampleZScore(double epsilon) {
-        super(METHOD, epsilon, "per-sample,all-channels,over-time");
-    }
-
-    @Override
-    public int version() {
-        return VERSION;
+        super(METHOD, VERSION, epsilon, "per-sample,all-channels,over-time");
     }
 
     @Override

@@ -6,11 +6,13 @@ import java.util.Map;
 abstract class ZScoreNormalization implements Normalization {
 
     private final String method;
+    private final int version;
     private final double epsilon;
     private final Map<String, String> parameters;
 
-    ZScoreNormalization(String method, double epsilon, String statistics) {
+    ZScoreNormalization(String method, int version, double epsilon, String statistics) {
         this.method = method;
+        this.version = version;
         this.epsilon = Normalization.checkEpsilon(epsilon);
         this.parameters = Map.of(
                 "epsilon", Double.toString(epsilon),
@@ -22,6 +24,11 @@ abstract class ZScoreNormalization implements Normalization {
     @Override
     public String method() {
         return method;
+    }
+
+    @Override
+    public int version() {
+        return version;
     }
 
     @Override
