@@ -57,7 +57,7 @@ public final class Main {
                 if (args.size() != 1) {
                     throw new IllegalArgumentException("publish needs one directory");
                 }
-                workflow(stack).publish(java.nio.file.Path.of(args.get(0)));
+                workflow(stack, progress).publish(java.nio.file.Path.of(args.get(0)));
             }
             case "train" -> {
                 Options options = Options.parse(args, 0);
@@ -69,7 +69,7 @@ public final class Main {
                 options.ifPresent("model", v -> request.put("model", v));
                 options.ifPresent("seed", v -> request.put("seed", Long.parseLong(v)));
                 options.ifPresent("max-frames", v -> request.put("maxFrames", Integer.parseInt(v)));
-                var follow = workflow(stack).train(request);
+                var follow = workflow(stack, progress).train(request);
                 return "COMPLETED".equals(follow.run().path("status").asText()) ? 0 : 1;
             }
             case "eval" -> {
@@ -79,7 +79,7 @@ public final class Main {
                 }
                 String checkpoint = options.get("checkpoint", "best");
                 Object epoch = checkpoint.chars().allMatch(Character::isDigit) ? Integer.parseInt(checkpoint) : checkpoint;
-                var result = workflow(stack).evaluate(options.positional().get(0), epoch, options.get("split", "test"),
+                var result = workflow(stack, progress).evaluate(options.positional().get(0), epoch, options.get("split", "test"),
                         Integer.parseInt(options.get("beam", "1")));
                 var scores = result.path("scores");
                 progress.out().printf("%s WER %.2f%%  SER %.2f%%  S/D/I %d/%d/%d  N=%d  (checkpoint epoch %d, evaluation %s)%n",
@@ -113,9 +113,9 @@ public final class Main {
         return 0;
     }
 
-    private static Workflow workflow(Stack stack) {
+    private static Workflow workflow(Stack stack, Progress progress) {
         StackState state = stack.state().filter(s -> stack.isUp())
                 .orElseThrow(() -> new IllegalStateException("the stack is not up: run ./signstream up first"));
-        return new Workflow(state, new Progress(System.out));
+        return new Workflow(state, progress);
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,10 +31,6 @@ public record StackState(
 
     public String serviceUrl(ServiceSpec service) {
         return "http://127.0.0.1:" + servicePorts.get(service.name());
-    }
-
-    public List<String> processNames() {
-        return List.copyOf(processes.keySet());
     }
 
     public void write(Path home) {
