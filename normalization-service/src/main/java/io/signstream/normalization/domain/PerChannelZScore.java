@@ -5,26 +5,41 @@ package io.signstream.normalization.domain;
  * The default normalization: for each sample and each feature channel (column), subtract the channel's mean
  * over time and divide by its standard deviation over time.
  * <p>
- * Arithmetic (version 1): statistics are accumulated in {@code double}; the standard deviation is the
- * population one (divide by T); the divisor is {@code max(std, epsilon)}.
+ * Arithmetic, both versions: statistics are accumulated in {@code double}, two passes (mean, then squared
+ * deviations); the standard deviation is the population one (divide by T).
+ * <p>
+ * Version 2 (default, {@link #PerChannelZScore(NoiseFloor)}): the divisor is {@code std}; a channel whose std is at
+ * most {@code max(noise-floor, noise-ulps * ulp((float) max|x|))} (default {@code max(1e-5, 16 ulp)}) carries only
+ * float noise and becomes exactly 0. Why: MediaPipe reports the hand wrist's z as 0 plus noise of std 5e-8..7e-7;
+ * version 1 divided that by epsilon = 1e-6 and fed the model noise with std ~0.1..0.7. Measured on a real Holistic
+ * recording, noise channels sit at std ~1e-7 and the slowest real channel (positions and velocities) at 1.2e-4, so
+ * the 1e-5 threshold zeroes the first and leaves the second at std exactly 1 (see {@link NoiseFloor} and
+ * benchmarks/results/noise-channels.md).
+ * <p>
+ * Version 1 ({@link #PerChannelZScore(double)}, selectable): divisor {@code max(std, epsilon)}.
  * <ul>
- * <li>{@code max(std, epsilon)} rather than {@code sqrt(var + epsilon)}: MediaPipe coordinates live in [0, 1] and
- * their velocities have tiny variances (std ~1e-3), which an additive guard would visibly shrink; with the max,
+ * <li>A divisor floor (v1) or threshold (v2) rather than {@code sqrt(var + epsilon)}: MediaPipe coordinates live in
+ * [0, 1] and their velocities have tiny variances (std ~1e-3), which an additive guard would visibly shrink; here
  * every channel that really moves comes out with std exactly 1.</li>
  * <li>A constant channel (every frame equal, e.g. an undetected hand written as zeros) becomes exactly 0: the mean
  * of T equal floats summed in double is exact, so {@code x - mean} is exactly 0 and so is the quotient.</li>
- * <li>A channel that moves less than epsilon (float rounding noise) is scaled by 1/epsilon, not blown up to unit
- * variance; with the default epsilon of 1e-6, noise of unit-scale float32 coordinates (~1e-7) stays below 0.1.</li>
  * <li>Outputs are bounded by sqrt(T - 1) in magnitude, so a finite input can never produce NaN or Inf.</li>
  * </ul>
  */
 public final class PerChannelZScore extends ZScoreNormalization {
 
     public static final String METHOD = "zscore-per-channel";
-    public static final int VERSION = 1;
+    /** The current (default) version. */
+    public static final int VERSION = 2;
 
+    /** Version 1: divisor {@code max(std, epsilon)}. */
     public PerChannelZScore(double epsilon) {
-        super(METHOD, VERSION, epsilon, "per-sample,per-channel,over-time");
+        super(METHOD, epsilon, "per-sample,per-channel,over-time");
+    }
+
+    /** Version 2: divisor {@code std}, channels at or below the noise threshold exactly 0. */
+    public PerChannelZScore(NoiseFloor noise) {
+        super(METHOD, noise, "per-sample,per-channel,over-time");
     }
 
     @Override
@@ -33,9 +48,12 @@ public final class PerChannelZScore extends ZScoreNormalization {
         // Frame after frame keeps the reads sequential over the row-major tensor; the per-channel
         // accumulators are one row wide.
         double[] mean = new double[dims];
+        float[] maxAbs = new float[dims];
         for (int t = 0, base = 0; t < frames; t++, base += dims) {
             for (int c = 0; c < dims; c++) {
-                mean[c] += values[base + c];
+                float value = values[base + c];
+                mean[c] += value;
+                maxAbs[c] = Math.max(maxAbs[c], Math.abs(value));
             }
         }
         for (int c = 0; c < dims; c++) {
@@ -50,13 +68,13 @@ public final class PerChannelZScore extends ZScoreNormalization {
             }
         }
         for (int c = 0; c < dims; c++) {
-            double std = Math.sqrt(scale[c] / frames);
-            scale[c] = 1.0 / Math.max(std, epsilon());
+            scale[c] = scale(Math.sqrt(scale[c] / frames), maxAbs[c]);
         }
         float[] normalized = new float[values.length];
         for (int t = 0, base = 0; t < frames; t++, base += dims) {
             for (int c = 0; c < dims; c++) {
-                normalized[base + c] = (float) ((values[base + c] - mean[c]) * scale[c]);
+                // + 0.0 turns the -0.0 of a negative deviation times a zero scale into +0.0 (exact otherwise)
+                normalized[base + c] = (float) ((values[base + c] - mean[c]) * scale[c] + 0.0);
             }
         }
         return normalized;

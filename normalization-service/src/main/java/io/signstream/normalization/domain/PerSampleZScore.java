@@ -4,24 +4,35 @@ package io.signstream.normalization.domain;
 /**
  * The alternative normalization: one mean and one standard deviation per sample, over every frame and channel.
  * It keeps the relative scale between channels (pose versus face versus velocities), which the per-channel
- * method removes. Same arithmetic rules as {@link PerChannelZScore}: double accumulators, population std,
- * divisor {@code max(std, epsilon)}, a sample whose values are all equal becomes exactly 0.
+ * method removes. Same arithmetic rules as {@link PerChannelZScore}: double accumulators, population std; version 2
+ * (default) divides by {@code std} and turns a sample whose std is at most the {@link NoiseFloor} threshold (of the
+ * sample's largest magnitude) into exactly 0; version 1 divides by {@code max(std, epsilon)}. A sample whose values
+ * are all equal becomes exactly 0 in both.
  */
 public final class PerSampleZScore extends ZScoreNormalization {
 
     public static final String METHOD = "zscore-per-sample";
-    public static final int VERSION = 1;
+    /** The current (default) version. */
+    public static final int VERSION = 2;
 
+    /** Version 1: divisor {@code max(std, epsilon)}. */
     public PerSampleZScore(double epsilon) {
-        super(METHOD, VERSION, epsilon, "per-sample,all-channels,over-time");
+        super(METHOD, epsilon, "per-sample,all-channels,over-time");
+    }
+
+    /** Version 2: divisor {@code std}, a sample at or below the noise threshold exactly 0. */
+    public PerSampleZScore(NoiseFloor noise) {
+        super(METHOD, noise, "per-sample,all-channels,over-time");
     }
 
     @Override
     public float[] apply(float[] values, int frames, int dims) {
         Normalization.checkShape(values, frames, dims);
         double sum = 0;
+        float maxAbs = 0;
         for (float value : values) {
             sum += value;
+            maxAbs = Math.max(maxAbs, Math.abs(value));
         }
         double mean = sum / values.length;
         double squares = 0;
@@ -29,10 +40,11 @@ public final class PerSampleZScore extends ZScoreNormalization {
             double deviation = value - mean;
             squares += deviation * deviation;
         }
-        double scale = 1.0 / Math.max(Math.sqrt(squares / values.length), epsilon());
+        double scale = scale(Math.sqrt(squares / values.length), maxAbs);
         float[] normalized = new float[values.length];
         for (int i = 0; i < values.length; i++) {
-            normalized[i] = (float) ((values[i] - mean) * scale);
+            // + 0.0: no -0.0 when the scale is 0 (exact otherwise)
+            normalized[i] = (float) ((values[i] - mean) * scale + 0.0);
         }
         return normalized;
     }

@@ -13,8 +13,21 @@ public interface NormalizationConfig {
     @WithDefault("zscore-per-channel")
     String method();
 
+    /** 2 (default: channels whose std is float noise become exactly 0) or 1 (divisor {@code max(std, epsilon)}). */
+    @WithDefault("2")
+    int version();
+
+    /** Version 1 only: the divisor floor. */
     @WithDefault("1.0E-6")
     double epsilon();
+
+    /** Version 2 only: the absolute noise threshold on a channel's std (unit of the features). */
+    @WithDefault("1.0E-5")
+    double noiseFloor();
+
+    /** Version 2 only: the noise threshold in float32 ulps of the channel's largest magnitude. */
+    @WithDefault("16")
+    int noiseUlps();
 
     @WithDefault("signstream-normalization")
     String groupId();

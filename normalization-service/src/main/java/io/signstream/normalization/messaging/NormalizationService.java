@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.signstream.contract.SampleValidator;
+import io.signstream.normalization.domain.NoiseFloor;
 import io.signstream.normalization.domain.Normalization;
 import io.signstream.normalization.domain.Normalizations;
 import io.signstream.normalization.domain.SampleNormalizer;
@@ -52,8 +53,9 @@ public class NormalizationService {
     private NormalizationLoop loop;
 
     void onStart(@Observes StartupEvent event) {
-        // An unknown method fails the start, before anything is consumed.
-        Normalization normalization = Normalizations.create(config.method(), config.epsilon());
+        // An unknown method or version, or a bad parameter, fails the start, before anything is consumed.
+        Normalization normalization = Normalizations.create(config.method(), config.version(), config.epsilon(),
+                new NoiseFloor(config.noiseFloor(), config.noiseUlps()));
         normalizer = new SampleNormalizer(normalization, new SampleValidator(maxFrames), config.instanceId(),
                 Clock.systemUTC());
         LoopSettings settings = new LoopSettings(rawTopic, normalizedTopic, rejectedTopic, SERVICE_NAME,

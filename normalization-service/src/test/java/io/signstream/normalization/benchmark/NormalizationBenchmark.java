@@ -37,6 +37,7 @@ import io.signstream.localstack.LocalStack;
 import io.signstream.localstack.ObjectStore;
 import io.signstream.localstack.TopicLayout;
 import io.signstream.localstack.TopicLayout.TopicSpec;
+import io.signstream.normalization.domain.NoiseFloor;
 import io.signstream.normalization.domain.Normalization;
 import io.signstream.normalization.domain.Normalizations;
 import io.signstream.normalization.domain.SampleNormalizer;
@@ -73,6 +74,7 @@ public final class NormalizationBenchmark {
     private final int rounds;
     private final int warmup;
     private final String method;
+    private final int version;
     private final double epsilon = 1.0E-6;
     private final Path output;
 
@@ -82,6 +84,7 @@ public final class NormalizationBenchmark {
         rounds = Integer.getInteger("benchmark.rounds", 2);
         warmup = Integer.getInteger("benchmark.warmup", 20);
         method = System.getProperty("benchmark.method", "zscore-per-channel");
+        version = Integer.getInteger("benchmark.version", Normalizations.DEFAULT_VERSION);
         output = Path.of(System.getProperty("benchmark.output", "normalization-service/target/benchmarks"));
     }
 
@@ -137,7 +140,7 @@ public final class NormalizationBenchmark {
     }
 
     private RecordStep normalizeStep() {
-        Normalization normalization = Normalizations.create(method, epsilon);
+        Normalization normalization = Normalizations.create(method, version, epsilon, NoiseFloor.DEFAULT);
         return new NormalizeStep(new SampleNormalizer(normalization, new SampleValidator(),
                 "normalization-benchmark", Clock.systemUTC()));
     }

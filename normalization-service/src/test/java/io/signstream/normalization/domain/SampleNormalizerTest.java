@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -81,9 +82,51 @@ class SampleNormalizerTest {
     }
 
     @Test
-    void selectsMethodsByName() {
-        assertEquals("zscore-per-sample", Normalizations.create("zscore-per-sample", 1e-6).method());
-        assertEquals("zscore-per-channel", Normalizations.create("zscore-per-channel", 1e-6).method());
-        assertThrows(IllegalArgumentException.class, () -> Normalizations.create("minmax", 1e-6));
+    void selectsMethodsByNameAndVersion() {
+        assertEquals("zscore-per-sample", Normalizations.create("zscore-per-sample", 2, 1e-6, NoiseFloor.DEFAULT).method());
+        assertEquals("zscore-per-channel", Normalizations.create("zscore-per-channel", 2, 1e-6, NoiseFloor.DEFAULT).method());
+        assertThrows(IllegalArgumentException.class, () -> Normalizations.create("minmax", 2, 1e-6, NoiseFloor.DEFAULT));
+        assertThrows(IllegalArgumentException.class, () -> Normalizations.create("minmax"));
+
+        // default: version 2 with the default noise floor, no epsilon in the stamp
+        Normalization byDefault = Normalizations.create("zscore-per-channel");
+        assertEquals(2, byDefault.version());
+        assertEquals("1.0E-5", byDefault.parameters().get("noise-floor"));
+        assertEquals("16", byDefault.parameters().get("noise-ulps"));
+        assertEquals(null, byDefault.parameters().get("epsilon"));
+
+        // version 1 stays selectable, with its own parameters
+        Normalization v1 = Normalizations.create("zscore-per-sample", 1, 1e-5, NoiseFloor.DEFAULT);
+        assertEquals(1, v1.version());
+        assertEquals(Map.of("epsilon", "1.0E-5", "divisor", "max(std,epsilon)", "std", "population",
+                "statistics", "per-sample,all-channels,over-time"), v1.parameters());
+        assertThrows(IllegalArgumentException.class, () -> Normalizations.create("zscore-per-channel", 3, 1e-6,
+                NoiseFloor.DEFAULT));
+        assertThrows(IllegalArgumentException.class, () -> Normalizations.create("zscore-per-channel", 1, 0,
+                NoiseFloor.DEFAULT));
+    }
+
+    @Test
+    void stampsVersionTwoWithItsNoiseRule() {
+        SampleNormalizer v2 = new SampleNormalizer(new PerChannelZScore(NoiseFloor.DEFAULT), new SampleValidator(600),
+                "normalizer-8", Clock.fixed(NOW, ZoneOffset.UTC));
+
+        FeatureSample normalized = v2.normalize(TestSamples.raw("s-5").build());
+
+        NormalizationStamp stamp = normalized.getNormalization();
+        assertEquals("zscore-per-channel", stamp.getMethod());
+        assertEquals(2, stamp.getMethodVersion());
+        assertEquals(Map.of("divisor", "std", "noise-floor", "1.0E-5", "noise-ulps", "16",
+                "noise-rule", "std<=max(noise-floor,noise-ulps*ulp(float(max|x|)))->0", "std", "population",
+                "statistics", "per-sample,per-channel,over-time"), stamp.getParametersMap());
+        float[] values = FeatureTensor.toFloats(normalized.getFeatures());
+        for (int t = 0; t < TestSamples.FRAMES; t++) {
+            for (int c = 0; c < FeatureLayout.DIMS; c++) {
+                assertEquals(TestSamples.expectedZScore(t, c), values[t * FeatureLayout.DIMS + c], 1e-5,
+                        "frame " + t + ", channel " + c);
+            }
+        }
+        SampleRejectedException refused = assertThrows(SampleRejectedException.class, () -> v2.normalize(normalized));
+        assertTrue(refused.detail().contains("zscore-per-channel@v2"), refused.detail());
     }
 }

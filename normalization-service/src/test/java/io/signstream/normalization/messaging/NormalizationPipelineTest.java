@@ -58,9 +58,12 @@ class NormalizationPipelineTest {
         NormalizationStamp stamp = normalized.getNormalization();
         assertEquals(NormalizationStamp.State.NORMALIZED, stamp.getState());
         assertEquals("zscore-per-channel", stamp.getMethod());
-        assertEquals(1, stamp.getMethodVersion());
-        assertEquals("1.0E-6", stamp.getParametersOrThrow("epsilon"));
-        assertEquals("max(std,epsilon)", stamp.getParametersOrThrow("divisor"));
+        assertEquals(2, stamp.getMethodVersion());
+        assertEquals("1.0E-5", stamp.getParametersOrThrow("noise-floor"));
+        assertEquals("16", stamp.getParametersOrThrow("noise-ulps"));
+        assertEquals("std<=max(noise-floor,noise-ulps*ulp(float(max|x|)))->0", stamp.getParametersOrThrow("noise-rule"));
+        assertEquals("std", stamp.getParametersOrThrow("divisor"));
+        assertFalse(stamp.containsParameters("epsilon"), "version 2 has no epsilon");
         assertFalse(stamp.getNormalizedBy().isBlank());
         assertTrue(stamp.getNormalizedAtEpochMs() >= before && stamp.getNormalizedAtEpochMs() <= after,
                 "stamp time " + stamp.getNormalizedAtEpochMs() + " outside [" + before + ", " + after + "]");
