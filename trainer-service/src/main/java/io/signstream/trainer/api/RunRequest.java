@@ -16,8 +16,18 @@ import io.signstream.teacher.TeacherConfig;
  * @param maxFrames longer samples are skipped; default signstream.validation.max-frames
  * @param maxConsecutiveSkips default signstream.trainer.max-consecutive-skips
  * @param clipNorm global gradient-norm clip, default 1.0
+ * @param temporalStride input frames per model output frame, 1, 4 or 16; default the model's (4 in both presets);
+ *        overrides the preset's or modelConfig's
+ * @param temporalAttention self-attention over the frames before the convolutions; default the model's
+ * @param maxUnalignableShare the run is refused (FAILED, reason UNALIGNABLE_SAMPLES) when a larger share of its train
+ *        samples cannot be aligned at its stride; within [0, 1], default signstream.trainer.max-unalignable-share
  */
 public record RunRequest(String runId, Integer epochs, Integer batchSize, Float learningRate, Integer warmupSteps,
         Long seed, String model, TeacherConfig modelConfig, Integer maxFrames, Integer maxConsecutiveSkips,
-        Float clipNorm) {
+        Float clipNorm, Integer temporalStride, Boolean temporalAttention, Double maxUnalignableShare) {
+
+    /** Every field left out. */
+    public static RunRequest empty() {
+        return new RunRequest(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
 }

@@ -32,11 +32,12 @@ public class RunResource {
     int maxConsecutiveSkips;
     @ConfigProperty(name = "signstream.trainer.default-model")
     String defaultModel;
+    @ConfigProperty(name = "signstream.trainer.max-unalignable-share", defaultValue = "0.05")
+    double maxUnalignableShare;
 
     @POST
     public Response start(RunRequest request) {
-        RunRequest r = request == null ? new RunRequest(null, null, null, null, null, null, null, null, null, null, null)
-                : request;
+        RunRequest r = request == null ? RunRequest.empty() : request;
         RunState state = runs.start(r.runId(), options(r));
         return Response.created(URI.create("/runs/" + state.runId())).entity(state).build();
     }
@@ -66,7 +67,17 @@ public class RunResource {
         String preset = r.modelConfig() != null ? "custom" : r.model() != null ? r.model() : defaultModel;
         TeacherConfig model = r.modelConfig() != null ? r.modelConfig() : RunOptions.preset(preset);
         if (r.clipNorm() != null) {
-            model = withClipNorm(model, r.clipNorm());
+            model = model.withClipNorm(r.clipNorm());
+        }
+        if (r.temporalStride() != null) {
+            if (!TeacherConfig.TEMPORAL_STRIDES.contains(r.temporalStride())) {
+                throw new IllegalArgumentException("temporalStride must be one of " + TeacherConfig.TEMPORAL_STRIDES
+                        + " (input frames per output frame), not " + r.temporalStride());
+            }
+            model = model.withTemporalStride(r.temporalStride());
+        }
+        if (r.temporalAttention() != null) {
+            model = model.withTemporalAttention(r.temporalAttention());
         }
         return new RunOptions(
                 r.epochs() != null ? r.epochs() : 10,
@@ -77,14 +88,8 @@ public class RunResource {
                 preset,
                 model,
                 r.maxFrames() != null ? r.maxFrames() : maxFrames,
-                r.maxConsecutiveSkips() != null ? r.maxConsecutiveSkips() : maxConsecutiveSkips);
-    }
-
-    static TeacherConfig withClipNorm(TeacherConfig c, float clipNorm) {
-        return new TeacherConfig(c.fusionHidden(), c.handsEncoderWidth(), c.faceEncoderWidth(), c.poseEncoderWidth(),
-                c.temporalEncoderWidth(), c.crossModalAttention(), c.attentionHeads(), c.stemChannels(),
-                c.inceptionWidthScale(), c.groupNormGroups(), c.lstmHidden(), c.lstmLayers(), c.dropout(), clipNorm,
-                c.learningRate(), c.warmupSteps(), c.weightDecay(), c.adamBeta1(), c.adamBeta2(), c.adamEpsilon());
+                r.maxConsecutiveSkips() != null ? r.maxConsecutiveSkips() : maxConsecutiveSkips,
+                r.maxUnalignableShare() != null ? r.maxUnalignableShare() : maxUnalignableShare);
     }
 
     /** Every refusal of the service: {@code {"reason", "detail"}}, the shape all signstream services answer with. */

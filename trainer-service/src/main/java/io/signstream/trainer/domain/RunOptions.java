@@ -15,6 +15,9 @@ import io.signstream.teacher.TeacherConfig;
  * @param model the teacher configuration (its clipNorm is the run's gradient clip)
  * @param maxFrames longer samples are skipped (counted), never truncated: truncation would cut glosses off the end
  * @param maxConsecutiveSkips the run fails after this many skipped (non-finite) steps in a row
+ * @param maxUnalignableShare the run is refused at start when a larger share of its train samples cannot be aligned
+ *        at its model's temporal stride (see {@link Feasibility}); within [0, 1]. Absent in the run.json of a run
+ *        started before the limit existed: such a run is resumed without one (1.0), as it was started
  */
 public record RunOptions(
         int epochs,
@@ -25,7 +28,8 @@ public record RunOptions(
         String modelPreset,
         TeacherConfig model,
         int maxFrames,
-        int maxConsecutiveSkips) {
+        int maxConsecutiveSkips,
+        Double maxUnalignableShare) {
 
     public static final float DEFAULT_LEARNING_RATE = 5e-4f;
     public static final int MAX_EPOCHS = 9999;
@@ -39,6 +43,18 @@ public record RunOptions(
         require(model != null, "a model configuration is needed");
         require(maxFrames >= 1, "maxFrames must be positive, not " + maxFrames);
         require(maxConsecutiveSkips >= 1, "maxConsecutiveSkips must be positive, not " + maxConsecutiveSkips);
+        if (maxUnalignableShare == null) {
+            maxUnalignableShare = 1.0;
+        }
+        require(maxUnalignableShare >= 0 && maxUnalignableShare <= 1,
+                "maxUnalignableShare must be within [0, 1], not " + maxUnalignableShare);
+    }
+
+    /** With the default limit on unalignable samples ({@link Feasibility#DEFAULT_MAX_UNALIGNABLE_SHARE}). */
+    public RunOptions(int epochs, int batchSize, float learningRate, int warmupSteps, long seed, String modelPreset,
+            TeacherConfig model, int maxFrames, int maxConsecutiveSkips) {
+        this(epochs, batchSize, learningRate, warmupSteps, seed, modelPreset, model, maxFrames, maxConsecutiveSkips,
+                Feasibility.DEFAULT_MAX_UNALIGNABLE_SHARE);
     }
 
     /** The warmup steps for a run of {@code totalSteps}. */

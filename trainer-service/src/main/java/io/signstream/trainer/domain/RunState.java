@@ -9,6 +9,8 @@ import io.signstream.teacher.diagnostics.TeacherDiagnostics.FeatureStatistics;
  * A run as {@code GET /runs/{id}} shows it and as {@code runs/{runId}/run.json} keeps it (updated at every status
  * change and epoch end, so the bucket always knows which runs were still running when their pod died).
  *
+ * @param reason why a FAILED run failed, as a stable code, where the trainer knows one ({@code UNALIGNABLE_SAMPLES}:
+ *        refused at start, see {@link Feasibility}); null otherwise, the message says what happened
  * @param epoch the epoch in progress (or the last one trained when the run has ended)
  * @param step optimizer steps taken so far in the whole run, skipped ones included (the schedule's position)
  * @param loss CTC loss of the last applied step
@@ -21,12 +23,16 @@ import io.signstream.teacher.diagnostics.TeacherDiagnostics.FeatureStatistics;
  * @param resumedFromEpoch the checkpoint epoch this process resumed from, null for an uninterrupted run
  * @param refusedRecords train records refused (not stamped, mixed normalization, invalid), by reason, last pass
  * @param skippedSamples usable-stamped samples not trained on (too long, unknown gloss, ...), by reason, last pass
+ * @param feasibility train samples that cannot be aligned at the model's temporal stride (count, share, limit,
+ *        counts at the other strides and the largest stride within the limit), from the scan at run start; null
+ *        until the scan ends
  * @param firstBatch statistics of the first batch's (normalized) features, overall and per modality
  */
 public record RunState(
         String runId,
         RunStatus status,
         String message,
+        String reason,
         RunOptions options,
         String device,
         int epoch,
@@ -50,6 +56,7 @@ public record RunState(
         String normalization,
         Map<String, Long> refusedRecords,
         Map<String, Long> skippedSamples,
+        Feasibility feasibility,
         FeatureStatistics firstBatch,
         long createdAtEpochMs,
         long updatedAtEpochMs) {

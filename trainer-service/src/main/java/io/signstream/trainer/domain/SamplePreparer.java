@@ -7,7 +7,7 @@ import java.util.TreeMap;
 
 import io.signstream.featurestream.NormalizedSample;
 import io.signstream.scoring.Vocabulary;
-import io.signstream.teacher.TeacherSession;
+import io.signstream.teacher.TeacherConfig;
 
 /**
  * Decides which stamped train samples a run can learn from, and encodes their glosses. Skipped samples are
@@ -19,42 +19,65 @@ public final class SamplePreparer {
     public static final String TOO_LONG = "TOO_LONG";
     /** No gloss annotation: CTC has nothing to learn. */
     public static final String NO_GLOSSES = "NO_GLOSSES";
-    /** After the model's temporal strides fewer output frames remain than CTC needs for the glosses. */
+    /**
+     * After the model's temporal stride ({@link TeacherConfig#outputLength}) fewer output frames remain than CTC
+     * needs for the glosses: the sample cannot be aligned (see {@link Feasibility}).
+     */
     public static final String TOO_SHORT_FOR_GLOSSES = "TOO_SHORT_FOR_GLOSSES";
     /** A gloss the run's vocabulary (built at run start) does not know: published after the run began. */
     public static final String UNKNOWN_GLOSS = "UNKNOWN_GLOSS";
 
+    private final TeacherConfig model;
     private final Vocabulary vocabulary;
     private final int maxFrames;
     private final Map<String, Long> skipped = new TreeMap<>();
 
-    public SamplePreparer(Vocabulary vocabulary, int maxFrames) {
+    /** @param model the run's teacher configuration: its temporal stride decides how many outputs a sample has */
+    public SamplePreparer(TeacherConfig model, Vocabulary vocabulary, int maxFrames) {
+        this.model = model;
         this.vocabulary = vocabulary;
         this.maxFrames = maxFrames;
     }
 
-    /** Null when a sample of this shape can be trained on, else the reason it cannot (vocabulary aside). */
-    public static String unusableReason(List<String> glosses, int frames, int maxFrames) {
+    /**
+     * Null when a sample of this shape can be trained on by a model of this configuration, else the reason it cannot
+     * (vocabulary aside).
+     */
+    public static String unusableReason(TeacherConfig model, List<String> glosses, int frames, int maxFrames) {
+        String reason = shapeReason(glosses, frames, maxFrames);
+        if (reason != null) {
+            return reason;
+        }
+        if (model.outputLength(frames) < requiredFrames(glosses)) {
+            return TOO_SHORT_FOR_GLOSSES;
+        }
+        return null;
+    }
+
+    /** TOO_LONG or NO_GLOSSES, whatever the model; null otherwise. */
+    public static String shapeReason(List<String> glosses, int frames, int maxFrames) {
         if (frames > maxFrames) {
             return TOO_LONG;
         }
         if (glosses.isEmpty()) {
             return NO_GLOSSES;
         }
+        return null;
+    }
+
+    /** Output frames CTC needs for these glosses: one per gloss plus a blank between each pair of equal neighbours. */
+    public static int requiredFrames(List<String> glosses) {
         int needed = glosses.size();
         for (int i = 1; i < glosses.size(); i++) {
             if (glosses.get(i).equals(glosses.get(i - 1))) {
                 needed++; // a repeated gloss needs a blank between its two occurrences
             }
         }
-        if (TeacherSession.outputLength(frames) < needed) {
-            return TOO_SHORT_FOR_GLOSSES;
-        }
-        return null;
+        return needed;
     }
 
     public Optional<BatchAssembler.Example> prepare(NormalizedSample sample) {
-        String reason = unusableReason(sample.glosses(), sample.frames(), maxFrames);
+        String reason = unusableReason(model, sample.glosses(), sample.frames(), maxFrames);
         if (reason == null) {
             for (String gloss : sample.glosses()) {
                 if (!vocabulary.contains(gloss)) {

@@ -70,6 +70,7 @@ public final class TrainingRun {
     // written by the run thread, read by snapshot(): guarded by this
     private RunStatus status = RunStatus.STARTING;
     private String message = "starting";
+    private String reason;
     private String device;
     private int epoch;
     private long step;
@@ -91,6 +92,7 @@ public final class TrainingRun {
     private String normalization;
     private Map<String, Long> refused = Map.of();
     private Map<String, Long> skippedSamples = Map.of();
+    private Feasibility feasibility;
     private FeatureStatistics firstBatch;
 
     // run thread only
@@ -127,6 +129,7 @@ public final class TrainingRun {
         synchronized (run) {
             run.epochLosses.addAll(stored.epochLosses() == null ? List.of() : stored.epochLosses());
             run.message = "resuming";
+            run.feasibility = stored.feasibility();
         }
         return run;
     }
@@ -168,10 +171,10 @@ public final class TrainingRun {
     }
 
     public synchronized RunState snapshot() {
-        return new RunState(runId, status, message, options, device, epoch, options.epochs(), step, totalSteps,
+        return new RunState(runId, status, message, reason, options, device, epoch, options.epochs(), step, totalSteps,
                 stepsPerEpoch, warmupSteps, loss, gradNorm, learningRate, skippedBatches, consecutiveSkips,
                 samplesPerSecond, etaSeconds, List.copyOf(epochLosses), lastCheckpointEpoch, lastCheckpoint,
-                resumedFromEpoch, vocabularySize, normalization, refused, skippedSamples, firstBatch, createdAt,
+                resumedFromEpoch, vocabularySize, normalization, refused, skippedSamples, feasibility, firstBatch, createdAt,
                 System.currentTimeMillis());
     }
 
@@ -207,9 +210,21 @@ public final class TrainingRun {
             message = "reading the train split for the vocabulary";
         }
         save();
-        publish(TrainingEvent.Type.RUN_STARTED, 0, null, Map.of(), "run started: " + options.epochs() + " epochs, batch "
-                + options.batchSize() + ", lr " + options.learningRate() + ", model " + options.modelPreset());
-        VocabularyScan.Result scan = VocabularyScan.run(env.stream(), options.maxFrames());
+        publish(TrainingEvent.Type.RUN_STARTED, 0, null, Map.of("temporal_stride", (double) options.model().temporalStride()),
+                "run started: " + options.epochs() + " epochs, batch " + options.batchSize() + ", lr "
+                + options.learningRate() + ", model " + options.modelPreset() + ", temporalStride "
+                + options.model().temporalStride());
+        VocabularyScan.Result scan;
+        try {
+            scan = VocabularyScan.run(env.stream(), options.maxFrames(), options.model(),
+                    options.maxUnalignableShare());
+        } catch (Feasibility.UnalignableSamplesException e) {
+            synchronized (this) {
+                feasibility = e.feasibility();
+                reason = Feasibility.UNALIGNABLE_SAMPLES;
+            }
+            throw e;
+        }
         checkHalt();
         int perEpoch = BatchAssembler.batchesPerEpoch(scan.samples(), options.batchSize());
         long total = (long) perEpoch * options.epochs();
@@ -220,6 +235,7 @@ public final class TrainingRun {
             normalization = scan.normalization();
             refused = scan.refused();
             skippedSamples = scan.skipped();
+            feasibility = scan.feasibility();
             stepsPerEpoch = perEpoch;
             totalSteps = total;
             warmupSteps = options.warmupFor((int) Math.min(Integer.MAX_VALUE, total));
@@ -279,7 +295,7 @@ public final class TrainingRun {
     }
 
     private void train(int firstEpoch) throws InterruptedException {
-        reader = new EpochReader(env.stream(), normalization, vocabulary, options.maxFrames(), options.batchSize(),
+        reader = new EpochReader(env.stream(), normalization, vocabulary, options.model(), options.maxFrames(), options.batchSize(),
                 env.loader(), options.seed(), firstEpoch, options.epochs(), runId).start();
         synchronized (this) {
             status = RunStatus.RUNNING;
@@ -351,12 +367,12 @@ public final class TrainingRun {
             etaSeconds = Math.max(0, totalSteps - step) * perStep;
         }
         if (skipped) {
-            String reason = result.skipReason() != null ? result.skipReason() : "non-finite loss " + result.loss();
+            String why = result.skipReason() != null ? result.skipReason() : "non-finite loss " + result.loss();
             LOG.warnf("run %s epoch %d step %d skipped (%d in a row, %d in all): %s", runId, item.epoch(), step,
-                    consecutiveSkips, skippedBatches, reason);
+                    consecutiveSkips, skippedBatches, why);
             if (consecutiveSkips >= options.maxConsecutiveSkips()) {
                 throw new IllegalStateException(consecutiveSkips + " steps in a row had a non-finite loss, output or "
-                        + "gradient (last: " + reason + "): stopped; check the data's normalization (see the first-batch "
+                        + "gradient (last: " + why + "): stopped; check the data's normalization (see the first-batch "
                         + "statistics) and the learning rate");
             }
             return;
@@ -394,6 +410,10 @@ public final class TrainingRun {
             metrics.put("skipped_batches", (double) skippedBatches);
             metrics.put("samples", (double) end.samples());
             metrics.put("refused_records", (double) end.pass().refusedTotal());
+            metrics.put("skipped_samples", (double) end.skipped().values().stream().mapToLong(Long::longValue).sum());
+            if (feasibility != null) {
+                metrics.putAll(feasibility.metrics());
+            }
             if (samplesPerSecond != null) {
                 metrics.put("samples_per_second", samplesPerSecond);
             }
@@ -464,6 +484,9 @@ public final class TrainingRun {
         }
         metrics.put("step", (double) step);
         metrics.put("skipped_batches", (double) skippedBatches);
+        if (feasibility != null) {
+            metrics.putAll(feasibility.metrics());
+        }
         return metrics;
     }
 

@@ -17,6 +17,7 @@ import io.signstream.featurestream.PassSummary;
 import io.signstream.featurestream.SamplePass;
 import io.signstream.scoring.Vocabulary;
 import io.signstream.teacher.TeacherBatch;
+import io.signstream.teacher.TeacherConfig;
 import io.signstream.trainer.domain.BatchAssembler;
 import io.signstream.trainer.domain.SamplePreparer;
 
@@ -61,6 +62,7 @@ public final class EpochReader implements AutoCloseable {
     private final FeatureStreamConfig config;
     private final String normalization;
     private final Vocabulary vocabulary;
+    private final TeacherConfig model;
     private final int maxFrames;
     private final int batchSize;
     private final Settings settings;
@@ -71,11 +73,13 @@ public final class EpochReader implements AutoCloseable {
     private final Thread loader;
     private volatile boolean closed;
 
-    public EpochReader(FeatureStreamConfig config, String normalization, Vocabulary vocabulary, int maxFrames,
-            int batchSize, Settings settings, long seed, int firstEpoch, int lastEpoch, String runId) {
+    /** @param model the run's teacher configuration: its temporal stride decides which samples can be aligned */
+    public EpochReader(FeatureStreamConfig config, String normalization, Vocabulary vocabulary, TeacherConfig model,
+            int maxFrames, int batchSize, Settings settings, long seed, int firstEpoch, int lastEpoch, String runId) {
         this.config = config;
         this.normalization = normalization;
         this.vocabulary = vocabulary;
+        this.model = model;
         this.maxFrames = maxFrames;
         this.batchSize = batchSize;
         this.settings = settings;
@@ -125,7 +129,7 @@ public final class EpochReader implements AutoCloseable {
     private void loadEpoch(FeatureStream stream, int epoch) throws InterruptedException {
         BatchAssembler assembler = new BatchAssembler(batchSize, settings.shuffleBuffer(), settings.bucketBatches(),
                 new Random(epochSeed(seed, epoch)));
-        SamplePreparer preparer = new SamplePreparer(vocabulary, maxFrames);
+        SamplePreparer preparer = new SamplePreparer(model, vocabulary, maxFrames);
         long samples = 0;
         PassSummary summary;
         try (SamplePass pass = stream.open(PassRequest.expectingDescription(Split.TRAIN, normalization))) {
