@@ -56,7 +56,7 @@ import io.signstream.normalization.messaging.RecordStep;
  * <p>
  * Not a test. Run: {@code mvn -B -o -pl normalization-service test-compile exec:java@benchmark}
  * with optional {@code -Dbenchmark.samples=200 -Dbenchmark.frames=150 -Dbenchmark.rounds=2 -Dbenchmark.warmup=20
- * -Dbenchmark.method=zscore-per-channel}. Writes {@code target/benchmarks/normalization.json} and {@code .md}.
+ * -Dbenchmark.method=zscore-per-channel -Dbenchmark.version=2}. Writes {@code target/benchmarks/normalization.json} and {@code .md}.
  */
 public final class NormalizationBenchmark {
 
@@ -296,6 +296,7 @@ public final class NormalizationBenchmark {
         json.put("shape", List.of(frames, FeatureLayout.DIMS));
         json.put("recordBytes", sampleBytes);
         json.put("method", method);
+        json.put("methodVersion", version);
         json.put("epsilon", epsilon);
         json.put("rounds", rounds);
         json.put("partitions", PARTITIONS);
