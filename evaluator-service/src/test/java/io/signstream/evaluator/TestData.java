@@ -28,6 +28,7 @@ import io.signstream.contract.proto.Split;
 import io.signstream.localstack.TopicProbe;
 import io.signstream.localstack.synthetic.SyntheticDataset;
 import io.signstream.localstack.synthetic.SyntheticOptions;
+import io.signstream.localstack.synthetic.SyntheticSample;
 import io.signstream.scoring.Vocabulary;
 import io.signstream.teacher.StepResult;
 import io.signstream.teacher.TeacherBatch;
@@ -64,7 +65,7 @@ public final class TestData {
     /** The split as the normalization-service would publish it. */
     public static List<FeatureSample> normalized(Split split) {
         List<FeatureSample> samples = new ArrayList<>();
-        for (SyntheticDataset.Sample sample : DATASET.samples(split)) {
+        for (SyntheticSample sample : DATASET.samples(split)) {
             samples.add(sample.toFeatureSample().toBuilder()
                     .setFeatures(FeatureTensor.toBytes(zscore(sample.features(), sample.frames())))
                     .setNormalization(STAMP)
@@ -114,7 +115,7 @@ public final class TestData {
 
     /** The vocabulary the trainer builds: the train split's glosses. */
     public static Vocabulary vocabulary() {
-        return Vocabulary.fromGlossSequences(DATASET.samples(Split.TRAIN).stream().map(SyntheticDataset.Sample::glosses)
+        return Vocabulary.fromGlossSequences(DATASET.samples(Split.TRAIN).stream().map(SyntheticSample::glosses)
                 .toList());
     }
 

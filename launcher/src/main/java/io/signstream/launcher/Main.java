@@ -18,7 +18,7 @@ public final class Main {
             "                   start a training run and follow it",
             "  eval RUN [--split dev|test] [--checkpoint latest|best|EPOCH] [--beam N]",
             "                   evaluate a run's checkpoint and print WER",
-            "  demo [--tiny] [--epochs N] [--glosses N] [--train-samples N] [--keep-up]\n                   synthetic data -> publish -> normalize -> train -> evaluate -> report",
+            "  demo [--tiny] [--data demo|signers] [--epochs N] [--glosses N] [--train-samples N] [--keep-up]\n                   synthetic data -> publish -> normalize -> train -> evaluate -> report\n                   (--data signers: the harder set, dev/test signed by signers training never sees)",
             "  test             run every test (handled by the ./signstream script)");
 
     private Main() {
@@ -91,7 +91,7 @@ public final class Main {
             }
             case "demo" -> {
                 Options options = Options.parse(args, 0);
-                Demo.Size size = options.has("tiny") ? Demo.Size.tiny() : Demo.Size.full();
+                Demo.Size size = Demo.size(options.get("data", "demo"), options.has("tiny"));
                 if (options.has("epochs")) {
                     size = new Demo.Size(size.data(), Integer.parseInt(options.get("epochs", "")), size.batchSize(),
                             size.learningRate());

@@ -4,6 +4,7 @@ import io.signstream.contract.FeatureLayout;
 import io.signstream.contract.proto.Split;
 import io.signstream.localstack.synthetic.SyntheticDataset;
 import io.signstream.localstack.synthetic.SyntheticOptions;
+import io.signstream.localstack.synthetic.SyntheticSample;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,7 +34,7 @@ public final class SyntheticCorpus {
     public List<Sample> samples(Split split, int count) {
         List<Sample> samples = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            SyntheticDataset.Sample raw = dataset.sample(split, i);
+            SyntheticSample raw = dataset.sample(split, i);
             int[] targets = raw.glosses().stream().mapToInt(g -> dataset.glosses().indexOf(g) + 1).toArray();
             samples.add(new Sample(raw.id(), normalize(raw.features(), raw.frames()), raw.frames(), targets));
         }

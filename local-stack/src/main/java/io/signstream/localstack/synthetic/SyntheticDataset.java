@@ -1,11 +1,5 @@
 package io.signstream.localstack.synthetic;
 
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,10 +8,6 @@ import java.util.Locale;
 import java.util.Random;
 
 import io.signstream.contract.FeatureLayout;
-import io.signstream.contract.FeatureTensor;
-import io.signstream.contract.npy.FeatureMatrix;
-import io.signstream.contract.npy.Npy;
-import io.signstream.contract.proto.FeatureSample;
 import io.signstream.contract.proto.Split;
 
 /**
@@ -31,20 +21,15 @@ import io.signstream.contract.proto.Split;
  * trajectory whose positions and speeds are continuous), and every raw coordinate gets Gaussian noise. Simulated signers shift and scale the
  * whole body slightly.
  *
- * <p>Temporal columns, backward differences of the 1629 raw values {@code x_t} of the same sample (all zero on
- * frame 0, which has no predecessor):
- * <ul>
- * <li>1629..3257 velocity {@code v_t = x_t - x_{t-1}} ({@code v_0 = 0})</li>
- * <li>3258..4886 acceleration {@code a_t = v_t - v_{t-1}} ({@code a_0 = 0})</li>
- * <li>4887..6515 jerk {@code j_t = a_t - a_{t-1}} ({@code j_0 = 0})</li>
- * </ul>
+ * <p>Temporal columns: velocity, acceleration and jerk as backward differences of the raw values, all zero on
+ * frame 0 ({@link TemporalFeatures}).
  *
  * <p>Deterministic: the gloss patterns follow from the seed, and each sample from the seed, its split and its
  * index, so samples can be produced one at a time (a split never has to fit in memory) and in any order.
  * Sample ids are {@code {split}-{index:05d}} (e.g. {@code train-00007}); the stamp is NONE (field absent), as a
  * publisher sends them to {@code features.raw}.
  */
-public final class SyntheticDataset {
+public final class SyntheticDataset implements SyntheticSource {
 
     public static final int RAW_DIMS = 1629;
     static final int POSE_LANDMARKS = 33;
@@ -74,31 +59,9 @@ public final class SyntheticDataset {
         this.glosses = Collections.unmodifiableList(names);
         this.motions = new GlossMotion[options.vocabularySize()];
         for (int g = 0; g < motions.length; g++) {
-            motions[g] = new GlossMotion(new Random(mix(options.seed(), 0x5EED, g)));
+            motions[g] = new GlossMotion(new Random(Seeds.mix(options.seed(), 0x5EED, g)));
         }
         this.rest = restPose();
-    }
-
-    /** One generated sentence: T frames of 6516 values, row-major. */
-    public record Sample(String id, Split split, String signer, List<String> glosses, int frames, float[] features) {
-
-        public FeatureMatrix matrix() {
-            return new FeatureMatrix(frames, FeatureLayout.DIMS, features);
-        }
-
-        /** The sample as a publisher sends it: stamp NONE (absent). */
-        public FeatureSample toFeatureSample() {
-            return FeatureSample.newBuilder()
-                    .setSampleId(id)
-                    .setSplit(split)
-                    .addAllGlosses(glosses)
-                    .setFrameCount(frames)
-                    .setFeatureDims(FeatureLayout.DIMS)
-                    .setFeatures(FeatureTensor.toBytes(features))
-                    .setSigner(signer)
-                    .setSource("synthetic")
-                    .build();
-        }
     }
 
     public SyntheticOptions options() {
@@ -106,10 +69,12 @@ public final class SyntheticDataset {
     }
 
     /** The gloss names, in pattern order (gloss i moves with pattern i). */
+    @Override
     public List<String> glosses() {
         return glosses;
     }
 
+    @Override
     public int count(Split split) {
         return switch (split) {
             case TRAIN -> options.trainSamples();
@@ -119,16 +84,12 @@ public final class SyntheticDataset {
         };
     }
 
-    public static String sampleId(Split split, int index) {
-        return String.format(Locale.ROOT, "%s-%05d", split.name().toLowerCase(Locale.ROOT), index);
-    }
-
-    /** Sample {@code index} of a split, computed on demand (the same every time). */
-    public Sample sample(Split split, int index) {
+    @Override
+    public SyntheticSample sample(Split split, int index) {
         if (index < 0 || index >= count(split)) {
             throw new IndexOutOfBoundsException(split + " has " + count(split) + " samples, not index " + index);
         }
-        Random random = new Random(mix(options.seed(), split.getNumber(), index));
+        Random random = new Random(Seeds.mix(options.seed(), split.getNumber(), index));
         int length = options.minGlosses() + random.nextInt(options.maxGlosses() - options.minGlosses() + 1);
         int[] sentence = new int[length];
         int[] durations = new int[length];
@@ -144,7 +105,7 @@ public final class SyntheticDataset {
             frames += durations[i];
         }
         int signer = random.nextInt(options.signers());
-        Random signerLook = new Random(mix(options.seed(), 0x516E, signer));
+        Random signerLook = new Random(Seeds.mix(options.seed(), 0x516E, signer));
         double scale = 0.94 + 0.12 * signerLook.nextDouble();
         double shiftX = 0.04 * (signerLook.nextDouble() - 0.5);
         double shiftY = 0.04 * (signerLook.nextDouble() - 0.5);
@@ -169,80 +130,13 @@ public final class SyntheticDataset {
                 }
             }
         }
-        deriveTemporal(features, frames);
+        TemporalFeatures.derive(features, frames);
         List<String> annotation = new ArrayList<>(length);
         for (int gloss : sentence) {
             annotation.add(glosses.get(gloss));
         }
-        return new Sample(sampleId(split, index), split, String.format(Locale.ROOT, "Signer%02d", signer + 1),
+        return new SyntheticSample(SyntheticSource.sampleId(split, index), split, SyntheticSource.signerName(signer),
                 List.copyOf(annotation), frames, features);
-    }
-
-    /** Every sample of a split, generated now (mind the memory for large splits: prefer {@link #sample}). */
-    public List<Sample> samples(Split split) {
-        List<Sample> samples = new ArrayList<>(count(split));
-        for (int i = 0; i < count(split); i++) {
-            samples.add(sample(split, i));
-        }
-        return samples;
-    }
-
-    /** Every sample of a split as the publisher's Protobuf message (stamp NONE). */
-    public List<FeatureSample> featureSamples(Split split) {
-        return samples(split).stream().map(Sample::toFeatureSample).toList();
-    }
-
-    /**
-     * Fills the 4887 temporal columns of every frame from the raw 1629: velocity, acceleration, jerk as
-     * backward differences, all zero on frame 0.
-     */
-    static void deriveTemporal(float[] features, int frames) {
-        int velocity = RAW_DIMS;
-        int acceleration = 2 * RAW_DIMS;
-        int jerk = 3 * RAW_DIMS;
-        for (int t = 0; t < frames; t++) {
-            int row = t * FeatureLayout.DIMS;
-            int previous = row - FeatureLayout.DIMS;
-            for (int c = 0; c < RAW_DIMS; c++) {
-                float v = t == 0 ? 0f : features[row + c] - features[previous + c];
-                float a = t == 0 ? 0f : v - features[previous + velocity + c];
-                float j = t == 0 ? 0f : a - features[previous + acceleration + c];
-                features[row + velocity + c] = v;
-                features[row + acceleration + c] = a;
-                features[row + jerk + c] = j;
-            }
-        }
-    }
-
-    /**
-     * Writes the PHOENIX-2014 layout under {@code root}: {@code {split}.corpus.csv} (header
-     * {@code id|folder|signer|annotation}) and {@code {split}/{id}.npy} [T, 6516] float32, for every split
-     * with samples. Samples are generated and written one at a time.
-     */
-    public void writePhoenix(Path root) {
-        try {
-            for (Split split : List.of(Split.TRAIN, Split.DEV, Split.TEST)) {
-                if (count(split) == 0) {
-                    continue;
-                }
-                String name = split.name().toLowerCase(Locale.ROOT);
-                Path folder = Files.createDirectories(root.resolve(name));
-                try (BufferedWriter corpus = Files.newBufferedWriter(root.resolve(name + ".corpus.csv"),
-                        StandardCharsets.UTF_8)) {
-                    corpus.write("id|folder|signer|annotation\n");
-                    for (int i = 0; i < count(split); i++) {
-                        Sample sample = sample(split, i);
-                        try (OutputStream out = Files.newOutputStream(folder.resolve(sample.id() + ".npy"))) {
-                            Npy.write(sample.matrix(), out);
-                        }
-                        corpus.write(sample.id() + "|" + sample.id() + "/1/*.png|" + sample.signer() + "|"
-                                + String.join(" ", sample.glosses()) + "\n");
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /**
@@ -267,13 +161,6 @@ public final class SyntheticDataset {
         Path root = Path.of(args[0]);
         new SyntheticDataset(options).writePhoenix(root);
         System.out.println("wrote " + options + " to " + root.toAbsolutePath());
-    }
-
-    private static long mix(long seed, long salt, long index) {
-        long z = seed * 0x9E3779B97F4A7C15L + salt * 0xBF58476D1CE4E5B9L + index * 0x94D049BB133111EBL;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     /** The neutral pose: a frontal signer, hands in front of the belly, face mesh as a slightly bulging disc. */

@@ -27,7 +27,7 @@ public record SyntheticOptions(
         int maxFramesPerGloss,
         double noise,
         int signers,
-        long seed) {
+        long seed) implements SyntheticSourceOptions {
 
     public SyntheticOptions {
         require(vocabularySize >= 2, "vocabularySize must be at least 2 (consecutive glosses differ)");
@@ -58,6 +58,13 @@ public record SyntheticOptions(
         return new SyntheticOptions(5, 2, 3, 24, 8, 8, 16, 24, 0.002, 2, 7L);
     }
 
+    /** The demo's generator with these options. */
+    @Override
+    public SyntheticDataset create() {
+        return new SyntheticDataset(this);
+    }
+
+    @Override
     public SyntheticOptions withVocabularySize(int value) {
         return new SyntheticOptions(value, minGlosses, maxGlosses, trainSamples, devSamples, testSamples,
                 minFramesPerGloss, maxFramesPerGloss, noise, signers, seed);
@@ -68,6 +75,7 @@ public record SyntheticOptions(
                 minFramesPerGloss, maxFramesPerGloss, noise, signers, seed);
     }
 
+    @Override
     public SyntheticOptions withSamples(int train, int dev, int test) {
         return new SyntheticOptions(vocabularySize, minGlosses, maxGlosses, train, dev, test,
                 minFramesPerGloss, maxFramesPerGloss, noise, signers, seed);

@@ -24,7 +24,6 @@ import io.signstream.contract.npy.FeatureMatrix;
 import io.signstream.contract.npy.Npy;
 import io.signstream.contract.proto.FeatureSample;
 import io.signstream.contract.proto.Split;
-import io.signstream.localstack.synthetic.SyntheticDataset.Sample;
 
 class SyntheticDatasetTest {
 
@@ -35,13 +34,13 @@ class SyntheticDatasetTest {
 
     @Test
     void sameSeedGivesTheSameSamplesAndAnotherSeedDifferentOnes() {
-        Sample a = new SyntheticDataset(tiny).sample(Split.TRAIN, 3);
-        Sample b = new SyntheticDataset(tiny).sample(Split.TRAIN, 3);
+        SyntheticSample a = new SyntheticDataset(tiny).sample(Split.TRAIN, 3);
+        SyntheticSample b = new SyntheticDataset(tiny).sample(Split.TRAIN, 3);
         assertEquals(a.glosses(), b.glosses());
         assertEquals(a.signer(), b.signer());
         assertArrayEquals(a.features(), b.features());
 
-        Sample other = new SyntheticDataset(tiny.withSeed(tiny.seed() + 1)).sample(Split.TRAIN, 3);
+        SyntheticSample other = new SyntheticDataset(tiny.withSeed(tiny.seed() + 1)).sample(Split.TRAIN, 3);
         assertFalse(java.util.Arrays.equals(a.features(), other.features()));
         assertNotEquals(a.id(), new SyntheticDataset(tiny).sample(Split.TRAIN, 4).id());
     }
@@ -51,9 +50,9 @@ class SyntheticDatasetTest {
         SyntheticDataset dataset = new SyntheticDataset(tiny);
         assertEquals(5, dataset.glosses().size());
         for (Split split : List.of(Split.TRAIN, Split.DEV, Split.TEST)) {
-            List<Sample> samples = dataset.samples(split);
+            List<SyntheticSample> samples = dataset.samples(split);
             assertEquals(dataset.count(split), samples.size());
-            for (Sample sample : samples) {
+            for (SyntheticSample sample : samples) {
                 int glosses = sample.glosses().size();
                 assertTrue(glosses >= tiny.minGlosses() && glosses <= tiny.maxGlosses(), sample.glosses().toString());
                 for (int i = 1; i < glosses; i++) {
@@ -83,7 +82,7 @@ class SyntheticDatasetTest {
 
     @Test
     void temporalColumnsAreVelocityAccelerationAndJerkOfTheRawValues() {
-        Sample sample = new SyntheticDataset(tiny).sample(Split.TRAIN, 0);
+        SyntheticSample sample = new SyntheticDataset(tiny).sample(Split.TRAIN, 0);
         float[] x = sample.features();
         assertEquals(Modality.TEMPORAL.start(), RAW);
         for (int c = 0; c < 3 * RAW; c++) {
@@ -106,7 +105,7 @@ class SyntheticDatasetTest {
 
     @Test
     void trajectoriesAreSmoothWithoutNoise() {
-        Sample sample = new SyntheticDataset(tiny.withNoise(0)).sample(Split.TRAIN, 1);
+        SyntheticSample sample = new SyntheticDataset(tiny.withNoise(0)).sample(Split.TRAIN, 1);
         float maxStep = 0;
         float maxAcceleration = 0;
         for (int t = 2; t < sample.frames(); t++) {
@@ -133,7 +132,7 @@ class SyntheticDatasetTest {
         SyntheticDataset dataset = new SyntheticDataset(options);
         Map<String, double[]> sums = new HashMap<>();
         Map<String, Integer> counts = new HashMap<>();
-        for (Sample sample : dataset.samples(Split.TRAIN)) {
+        for (SyntheticSample sample : dataset.samples(Split.TRAIN)) {
             double[] descriptor = rightHandTrajectory(sample);
             String gloss = sample.glosses().get(0);
             double[] sum = sums.computeIfAbsent(gloss, g -> new double[descriptor.length]);
@@ -143,8 +142,8 @@ class SyntheticDatasetTest {
             counts.merge(gloss, 1, Integer::sum);
         }
         int correct = 0;
-        List<Sample> heldOut = dataset.samples(Split.TEST);
-        for (Sample sample : heldOut) {
+        List<SyntheticSample> heldOut = dataset.samples(Split.TEST);
+        for (SyntheticSample sample : heldOut) {
             double[] descriptor = rightHandTrajectory(sample);
             String best = null;
             double bestDistance = Double.MAX_VALUE;
@@ -165,7 +164,7 @@ class SyntheticDatasetTest {
     }
 
     /** x, y of the right wrist at 12 evenly spaced moments of the sample. */
-    private static double[] rightHandTrajectory(Sample sample) {
+    private static double[] rightHandTrajectory(SyntheticSample sample) {
         int wrist = SyntheticDataset.POSE_LANDMARKS + SyntheticDataset.HAND_LANDMARKS;
         double[] descriptor = new double[24];
         for (int k = 0; k < 12; k++) {
@@ -187,7 +186,7 @@ class SyntheticDatasetTest {
         assertEquals(3, Files.readAllLines(root.resolve("dev.corpus.csv")).size());
         assertFalse(Files.exists(root.resolve("test.corpus.csv")), "no empty split files");
 
-        Sample expected = dataset.sample(Split.TRAIN, 1);
+        SyntheticSample expected = dataset.sample(Split.TRAIN, 1);
         String[] columns = train.get(2).split("\\|");
         assertEquals(4, columns.length);
         assertEquals(expected.id(), columns[0]);

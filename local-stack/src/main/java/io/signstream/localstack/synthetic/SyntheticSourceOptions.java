@@ -1,0 +1,23 @@
+package io.signstream.localstack.synthetic;
+
+/**
+ * What a {@link SyntheticSource} generates, as far as a caller that only picks a data set and resizes it needs to
+ * know (the launcher's demo): vocabulary and split sizes, and the generator the options describe.
+ */
+public interface SyntheticSourceOptions {
+
+    int vocabularySize();
+
+    int trainSamples();
+
+    int devSamples();
+
+    int testSamples();
+
+    SyntheticSourceOptions withVocabularySize(int value);
+
+    SyntheticSourceOptions withSamples(int train, int dev, int test);
+
+    /** The generator these options describe. */
+    SyntheticSource create();
+}
