@@ -164,6 +164,7 @@ final class Demo {
         report.put("refusedAtIngest", imported.path("refused").asInt());
         report.put("rejectedByNormalization", normalization.path("counters").path("recordsRejected").asLong());
         report.put("device", training.run().path("device").asText());
+        report.put("alignability", alignability(training.run().path("feasibility")));
         report.put("epochs", losses.size());
         report.put("lossPerEpoch", losses);
         report.put("devWerPerEpoch", devWerByEpoch);
@@ -193,6 +194,20 @@ final class Demo {
         return scores;
     }
 
+    /** The run's count of train samples its model cannot align at its stride (empty when the trainer has none). */
+    static Map<String, Object> alignability(JsonNode feasibility) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        if (feasibility == null || !feasibility.isObject()) {
+            return result;
+        }
+        result.put("temporalStride", feasibility.path("temporalStride").asInt());
+        result.put("samples", feasibility.path("samples").asLong());
+        result.put("unalignable", feasibility.path("unalignable").asLong());
+        result.put("share", feasibility.path("unalignableShare").asDouble());
+        result.put("maxShare", feasibility.path("maxUnalignableShare").asDouble());
+        return result;
+    }
+
     @SuppressWarnings("unchecked")
     private void print(Map<String, Object> report) {
         var out = progress.out();
@@ -203,6 +218,15 @@ final class Demo {
                 report.get("published"), report.get("refusedAtIngest"), report.get("rejectedByNormalization"));
         out.printf("training run       %s on %s, %s epochs%n", report.get("runId"), report.get("device"),
                 report.get("epochs"));
+        Map<String, Object> alignability = (Map<String, Object>) report.get("alignability");
+        if (alignability.isEmpty()) {
+            out.printf("unalignable        not reported by the trainer%n");
+        } else {
+            out.printf("unalignable        %s of %s train samples (%.1f%%) at temporal stride %s (limit %.1f%%)%n",
+                    alignability.get("unalignable"), alignability.get("samples"),
+                    100 * (double) alignability.get("share"), alignability.get("temporalStride"),
+                    100 * (double) alignability.get("maxShare"));
+        }
         List<Double> losses = (List<Double>) report.get("lossPerEpoch");
         Map<Integer, Double> devWers = (Map<Integer, Double>) report.get("devWerPerEpoch");
         out.println("epoch   mean loss   dev WER");

@@ -54,8 +54,12 @@ class RunResourceTest {
     }
 
     private static String body(String runId, int epochs) {
+        return body(runId, epochs, "");
+    }
+
+    private static String body(String runId, int epochs, String more) {
         return "{\"runId\":\"" + runId + "\",\"epochs\":" + epochs + ",\"batchSize\":4,\"learningRate\":0.003,"
-                + "\"warmupSteps\":2,\"seed\":11,\"model\":\"small\"}";
+                + "\"warmupSteps\":2,\"seed\":11,\"model\":\"small\"" + more + "}";
     }
 
     private static JsonPath awaitStatus(String runId, String status, Duration timeout) throws InterruptedException {
@@ -89,6 +93,12 @@ class RunResourceTest {
                 .then().statusCode(400).body("detail", containsString("unknown model preset"));
         given().contentType(ContentType.JSON).body("{\"runId\":\"../x\",\"model\":\"small\"}").post("/runs")
                 .then().statusCode(400).body("detail", containsString("run id"));
+        given().contentType(ContentType.JSON).body("{\"model\":\"small\",\"temporalStride\":8}").post("/runs")
+                .then().statusCode(400).body("reason", equalTo("INVALID_REQUEST"))
+                .body("detail", containsString("temporalStride must be one of [1, 4, 16]"));
+        given().contentType(ContentType.JSON).body("{\"model\":\"small\",\"maxUnalignableShare\":1.5}").post("/runs")
+                .then().statusCode(400).body("reason", equalTo("INVALID_REQUEST"))
+                .body("detail", containsString("maxUnalignableShare"));
         given().get("/runs/no-such-run").then().statusCode(404).body("reason", equalTo("UNKNOWN_RUN")).body("detail", containsString("no-such-run"));
         given().post("/runs/no-such-run/stop").then().statusCode(404);
     }
@@ -97,9 +107,12 @@ class RunResourceTest {
     @Order(2)
     void trainsARunCheckpointsEveryEpochAndAnnouncesIt() throws Exception {
         String runId = "rest-" + UUID.randomUUID().toString().substring(0, 8);
-        given().contentType(ContentType.JSON).body(body(runId, 3)).post("/runs")
+        given().contentType(ContentType.JSON)
+                .body(body(runId, 3, ",\"temporalStride\":4,\"maxUnalignableShare\":0.1"))
+                .post("/runs")
                 .then().statusCode(201).header("Location", containsString("/runs/" + runId))
-                .body("runId", equalTo(runId));
+                .body("runId", equalTo(runId)).body("options.model.temporalStride", equalTo(4))
+                .body("options.maxUnalignableShare", equalTo(0.1f));
         given().contentType(ContentType.JSON).body(body("second-" + runId, 3)).post("/runs")
                 .then().statusCode(409).body("reason", equalTo("RUN_CONFLICT")).body("detail", containsString("one run at a time"));
 
@@ -114,6 +127,17 @@ class RunResourceTest {
         assertTrue(done.getString("device").startsWith("cpu"), done.getString("device"));
         assertEquals(1.0, done.getDouble("firstBatch.overall.std"), 0.05, "normalized input reaches the model");
         assertTrue(done.getString("normalization").startsWith("zscore-per-channel@v1"));
+        // 2-3 glosses in 32-72 frames: every sample aligns at stride 4; 16 at stride 16 would lose some
+        assertEquals(4, done.getInt("feasibility.temporalStride"));
+        assertEquals(16, done.getInt("feasibility.samples"));
+        assertEquals(0, done.getInt("feasibility.unalignable"));
+        assertEquals(0.0, done.getDouble("feasibility.unalignableShare"));
+        assertEquals(0.1, done.getDouble("feasibility.maxUnalignableShare"), 1e-9);
+        Map<String, Object> byStride = done.getMap("feasibility.unalignableByStride");
+        assertEquals(0, byStride.get("1"));
+        assertEquals(0, byStride.get("4"));
+        assertTrue(List.of(4, 16).contains(done.getInt("feasibility.fittingStride")), done.prettify());
+        assertEquals(null, done.getString("reason"));
 
         CheckpointManifest manifest = new CheckpointStore(minio, bucket).latest(runId).orElseThrow();
         assertEquals(3, manifest.epoch());
@@ -124,6 +148,9 @@ class RunResourceTest {
         assertEquals(List.of(1, 2, 3), events.stream().filter(e -> e.type() == TrainingEvent.Type.CHECKPOINT_WRITTEN)
                 .map(TrainingEvent::epoch).toList());
         assertTrue(events.stream().anyMatch(e -> e.type() == TrainingEvent.Type.RUN_STARTED));
+        assertTrue(events.stream().filter(e -> e.type() == TrainingEvent.Type.CHECKPOINT_WRITTEN)
+                .allMatch(e -> e.metrics().get("unalignable_samples") == 0.0 && e.metrics().get("temporal_stride") == 4.0),
+                events.toString());
 
         List<Map<String, Object>> all = given().get("/runs").then().statusCode(200).extract().jsonPath().getList("$");
         assertTrue(all.stream().anyMatch(r -> runId.equals(r.get("runId"))));
@@ -133,7 +160,10 @@ class RunResourceTest {
     @Order(3)
     void stopsARunOnRequest() throws Exception {
         String runId = "stop-" + UUID.randomUUID().toString().substring(0, 8);
-        given().contentType(ContentType.JSON).body(body(runId, 50)).post("/runs").then().statusCode(201);
+        // the stride and the temporal attention chosen without a full modelConfig
+        given().contentType(ContentType.JSON).body(body(runId, 50, ",\"temporalStride\":1,\"temporalAttention\":true"))
+                .post("/runs").then().statusCode(201).body("options.model.temporalStride", equalTo(1))
+                .body("options.model.temporalAttention", equalTo(true));
         awaitStatus(runId, "RUNNING", Duration.ofMinutes(2));
         given().post("/runs/" + runId + "/stop").then().statusCode(202).body("runId", equalTo(runId));
         JsonPath stopped = awaitStatus(runId, "STOPPED", Duration.ofMinutes(2));
