@@ -16,7 +16,14 @@ import java.io.UncheckedIOException;
  * @param poseEncoderWidth hidden width of the pose encoder
  * @param temporalEncoderWidth hidden width of the temporal (motion) encoder
  * @param crossModalAttention whether the four modality tokens of each frame attend to each other
- * @param attentionHeads heads of that attention; must divide {@code fusionHidden / 4}
+ * @param attentionHeads heads of the attentions; must divide {@code fusionHidden / 4} (cross-modal) and
+ *        {@code fusionHidden} (temporal)
+ * @param temporalStride input frames per output frame: 16 (stem and both GoogLeNet pools: ceil(T/16) outputs),
+ *        4 (stem only, the CSLR-standard reduction: ceil(T/4)) or 1 (the research seed's design: the Inception
+ *        output linearly restored to the input length before the LSTM: T outputs). 0 in JSON (a config written
+ *        before this option existed) means 16, what every such config was
+ * @param temporalAttention masked multi-head self-attention over the frames of the fused features (the seed's
+ *        fusion attention), before the convolutions; padded frames are never attended
  * @param stemChannels output channels of the stem conv (64 in GoogLeNet/I3D)
  * @param inceptionWidthScale multiplier on the GoogLeNet branch widths (1.0 = 256 ... 1024 channels)
  * @param groupNormGroups upper bound on GroupNorm groups (the largest divisor of a layer's width not above it)
@@ -39,6 +46,8 @@ public record TeacherConfig(
         int temporalEncoderWidth,
         boolean crossModalAttention,
         int attentionHeads,
+        int temporalStride,
+        boolean temporalAttention,
         int stemChannels,
         double inceptionWidthScale,
         int groupNormGroups,
@@ -56,7 +65,25 @@ public record TeacherConfig(
     private static final ObjectMapper JSON =
             new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
+    /** Output strides the model can be built with. */
+    public static final java.util.List<Integer> TEMPORAL_STRIDES = java.util.List.of(1, 4, 16);
+
+    /** Chosen with teacher-model/benchmarks/results/signer-held-out-learning.md (see the README). */
+    public static final int DEFAULT_TEMPORAL_STRIDE = 4;
+
+    /** Chosen with the same benchmark. */
+    public static final boolean DEFAULT_TEMPORAL_ATTENTION = false;
+
+    /** What a config without {@code temporalStride} (written before the option) was built with. */
+    public static final int LEGACY_TEMPORAL_STRIDE = 16;
+
     public TeacherConfig {
+        if (temporalStride == 0) {
+            temporalStride = LEGACY_TEMPORAL_STRIDE;
+        }
+        require(TEMPORAL_STRIDES.contains(temporalStride), "temporalStride must be one of " + TEMPORAL_STRIDES);
+        require(!temporalAttention || (attentionHeads > 0 && fusionHidden % attentionHeads == 0),
+                "attentionHeads must divide fusionHidden");
         require(fusionHidden > 0 && fusionHidden % 4 == 0, "fusionHidden must be a positive multiple of 4");
         require(handsEncoderWidth > 0 && faceEncoderWidth > 0 && poseEncoderWidth > 0 && temporalEncoderWidth > 0,
                 "encoder widths must be positive");
@@ -78,35 +105,192 @@ public record TeacherConfig(
      * direction; about 7.4M parameters before the classifier (see the README for the exact count).
      */
     public static TeacherConfig defaults() {
-        return new TeacherConfig(512, 256, 192, 128, 96, true, 4, 64, 1.0, 8, 192, 2, 0.1f,
-                1.0f, 5e-4f, 500, 0.01f, 0.9f, 0.999f, 1e-8f);
+        return new TeacherConfig(512, 256, 192, 128, 96, true, 4, DEFAULT_TEMPORAL_STRIDE, DEFAULT_TEMPORAL_ATTENTION,
+                64, 1.0, 8, 192, 2, 0.1f, 1.0f, 5e-4f, 500, 0.01f, 0.9f, 0.999f, 1e-8f);
     }
 
     /** Same architecture at a fraction of the width: fast on two CPU cores, for tests and the demo. */
     public static TeacherConfig small() {
-        return new TeacherConfig(64, 32, 24, 16, 16, true, 2, 16, 0.125, 4, 32, 1, 0.0f,
-                1.0f, 3e-3f, 10, 0.0f, 0.9f, 0.999f, 1e-8f);
+        return new TeacherConfig(64, 32, 24, 16, 16, true, 2, DEFAULT_TEMPORAL_STRIDE, DEFAULT_TEMPORAL_ATTENTION,
+                16, 0.125, 4, 32, 1, 0.0f, 1.0f, 3e-3f, 10, 0.0f, 0.9f, 0.999f, 1e-8f);
     }
 
     public TeacherConfig withDropout(float value) {
-        return new TeacherConfig(fusionHidden, handsEncoderWidth, faceEncoderWidth, poseEncoderWidth,
-                temporalEncoderWidth, crossModalAttention, attentionHeads, stemChannels, inceptionWidthScale,
-                groupNormGroups, lstmHidden, lstmLayers, value, clipNorm, learningRate, warmupSteps, weightDecay,
-                adamBeta1, adamBeta2, adamEpsilon);
+        return toBuilder().dropout(value).build();
     }
 
     public TeacherConfig withCrossModalAttention(boolean value) {
-        return new TeacherConfig(fusionHidden, handsEncoderWidth, faceEncoderWidth, poseEncoderWidth,
-                temporalEncoderWidth, value, attentionHeads, stemChannels, inceptionWidthScale,
-                groupNormGroups, lstmHidden, lstmLayers, dropout, clipNorm, learningRate, warmupSteps, weightDecay,
-                adamBeta1, adamBeta2, adamEpsilon);
+        return toBuilder().crossModalAttention(value).build();
+    }
+
+    public TeacherConfig withTemporalAttention(boolean value) {
+        return toBuilder().temporalAttention(value).build();
+    }
+
+    public TeacherConfig withTemporalStride(int value) {
+        return toBuilder().temporalStride(value).build();
+    }
+
+    public TeacherConfig withClipNorm(float value) {
+        return toBuilder().clipNorm(value).build();
     }
 
     public TeacherConfig withLstm(int hidden, int layers) {
-        return new TeacherConfig(fusionHidden, handsEncoderWidth, faceEncoderWidth, poseEncoderWidth,
-                temporalEncoderWidth, crossModalAttention, attentionHeads, stemChannels, inceptionWidthScale,
-                groupNormGroups, hidden, layers, dropout, clipNorm, learningRate, warmupSteps, weightDecay,
-                adamBeta1, adamBeta2, adamEpsilon);
+        return toBuilder().lstmHidden(hidden).lstmLayers(layers).build();
+    }
+
+    /**
+     * Output frames for an input of {@code frames} frames: ceil(frames / temporalStride), via each strided
+     * layer's own length rule (see {@link io.signstream.teacher.model.I3dTeacher#outputLength}). A sample of L
+     * valid frames has exactly {@code outputLength(L)} valid outputs whatever batch it is in.
+     */
+    public int outputLength(int frames) {
+        return io.signstream.teacher.model.I3dTeacher.outputLength(temporalStride, frames);
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** A changed copy of a config, one named setting at a time; {@link #build()} validates. */
+    public static final class Builder {
+        private int fusionHidden;
+        private int handsEncoderWidth;
+        private int faceEncoderWidth;
+        private int poseEncoderWidth;
+        private int temporalEncoderWidth;
+        private boolean crossModalAttention;
+        private int attentionHeads;
+        private int temporalStride;
+        private boolean temporalAttention;
+        private int stemChannels;
+        private double inceptionWidthScale;
+        private int groupNormGroups;
+        private int lstmHidden;
+        private int lstmLayers;
+        private float dropout;
+        private float clipNorm;
+        private float learningRate;
+        private int warmupSteps;
+        private float weightDecay;
+        private float adamBeta1;
+        private float adamBeta2;
+        private float adamEpsilon;
+
+        private Builder(TeacherConfig c) {
+            fusionHidden = c.fusionHidden;
+            handsEncoderWidth = c.handsEncoderWidth;
+            faceEncoderWidth = c.faceEncoderWidth;
+            poseEncoderWidth = c.poseEncoderWidth;
+            temporalEncoderWidth = c.temporalEncoderWidth;
+            crossModalAttention = c.crossModalAttention;
+            attentionHeads = c.attentionHeads;
+            temporalStride = c.temporalStride;
+            temporalAttention = c.temporalAttention;
+            stemChannels = c.stemChannels;
+            inceptionWidthScale = c.inceptionWidthScale;
+            groupNormGroups = c.groupNormGroups;
+            lstmHidden = c.lstmHidden;
+            lstmLayers = c.lstmLayers;
+            dropout = c.dropout;
+            clipNorm = c.clipNorm;
+            learningRate = c.learningRate;
+            warmupSteps = c.warmupSteps;
+            weightDecay = c.weightDecay;
+            adamBeta1 = c.adamBeta1;
+            adamBeta2 = c.adamBeta2;
+            adamEpsilon = c.adamEpsilon;
+        }
+
+        public Builder fusionHidden(int value) {
+            fusionHidden = value;
+            return this;
+        }
+
+        public Builder encoderWidths(int hands, int face, int pose, int temporal) {
+            handsEncoderWidth = hands;
+            faceEncoderWidth = face;
+            poseEncoderWidth = pose;
+            temporalEncoderWidth = temporal;
+            return this;
+        }
+
+        public Builder crossModalAttention(boolean value) {
+            crossModalAttention = value;
+            return this;
+        }
+
+        public Builder attentionHeads(int value) {
+            attentionHeads = value;
+            return this;
+        }
+
+        public Builder temporalStride(int value) {
+            temporalStride = value;
+            return this;
+        }
+
+        public Builder temporalAttention(boolean value) {
+            temporalAttention = value;
+            return this;
+        }
+
+        public Builder stemChannels(int value) {
+            stemChannels = value;
+            return this;
+        }
+
+        public Builder inceptionWidthScale(double value) {
+            inceptionWidthScale = value;
+            return this;
+        }
+
+        public Builder groupNormGroups(int value) {
+            groupNormGroups = value;
+            return this;
+        }
+
+        public Builder lstmHidden(int value) {
+            lstmHidden = value;
+            return this;
+        }
+
+        public Builder lstmLayers(int value) {
+            lstmLayers = value;
+            return this;
+        }
+
+        public Builder dropout(float value) {
+            dropout = value;
+            return this;
+        }
+
+        public Builder clipNorm(float value) {
+            clipNorm = value;
+            return this;
+        }
+
+        public Builder learningRate(float value) {
+            learningRate = value;
+            return this;
+        }
+
+        public Builder warmupSteps(int value) {
+            warmupSteps = value;
+            return this;
+        }
+
+        public Builder weightDecay(float value) {
+            weightDecay = value;
+            return this;
+        }
+
+        public TeacherConfig build() {
+            return new TeacherConfig(fusionHidden, handsEncoderWidth, faceEncoderWidth, poseEncoderWidth,
+                    temporalEncoderWidth, crossModalAttention, attentionHeads, temporalStride, temporalAttention,
+                    stemChannels, inceptionWidthScale, groupNormGroups, lstmHidden, lstmLayers, dropout, clipNorm,
+                    learningRate, warmupSteps, weightDecay, adamBeta1, adamBeta2, adamEpsilon);
+        }
     }
 
     /** Width of each modality token after fusion. */

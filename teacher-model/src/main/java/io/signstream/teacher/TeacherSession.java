@@ -67,6 +67,14 @@ public final class TeacherSession implements AutoCloseable {
         engine.setRandomSeed(Long.hashCode(seed));
         Device device = engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
         manager = NDManager.newBaseManager(device);
+        if (!device.isGpu()) {
+            try {
+                requireExactCpuConvolution(manager);
+            } catch (RuntimeException e) {
+                manager.close();
+                throw e;
+            }
+        }
         block = I3dTeacher.build(config, vocabularySize);
         store = new ParameterStore(manager, false);
         try (GradMode off = GradMode.disabled()) {
@@ -81,6 +89,22 @@ public final class TeacherSession implements AutoCloseable {
                 engine.getVersion(), parameterCount(), vocabularySize);
     }
 
+    private static volatile boolean cpuChecked;
+
+    /** Once per process: a model must not train on a CPU whose convolutions are wrong (see CpuNumericsCheck). */
+    private static void requireExactCpuConvolution(NDManager manager) {
+        if (!cpuChecked) {
+            synchronized (TeacherSession.class) {
+                if (!cpuChecked) {
+                    try (GradMode off = GradMode.disabled()) {
+                        CpuNumericsCheck.require(manager);
+                    }
+                    cpuChecked = true;
+                }
+            }
+        }
+    }
+
     /**
      * @param vocabularySize glosses V (the classifier has V+1 outputs, blank = 0)
      * @param seed seeds parameter initialization (and dropout) through the engine's global generator
@@ -89,9 +113,9 @@ public final class TeacherSession implements AutoCloseable {
         return new TeacherSession(config, vocabularySize, seed);
     }
 
-    /** Output frames for {@code frames} input frames: ceil(frames / 16), via every strided layer's rule. */
-    public static int outputLength(int frames) {
-        return I3dTeacher.outputLength(frames);
+    /** Output frames for {@code frames} input frames at this model's stride (see {@link TeacherConfig#outputLength}). */
+    public int outputLength(int frames) {
+        return config.outputLength(frames);
     }
 
     /** "cpu" or "gpu0", "gpu1", ... */
@@ -322,7 +346,7 @@ public final class TeacherSession implements AutoCloseable {
         return true;
     }
 
-    private static int[] outputLengths(TeacherBatch batch) {
+    private int[] outputLengths(TeacherBatch batch) {
         int[] lengths = new int[batch.batchSize()];
         for (int b = 0; b < lengths.length; b++) {
             lengths[b] = outputLength(batch.frameLengths()[b]);

@@ -5,6 +5,7 @@ import io.signstream.contract.proto.Split;
 import io.signstream.localstack.synthetic.SyntheticDataset;
 import io.signstream.localstack.synthetic.SyntheticOptions;
 import io.signstream.localstack.synthetic.SyntheticSample;
+import io.signstream.localstack.synthetic.SyntheticSource;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,12 +20,21 @@ public final class SyntheticCorpus {
     public static final double EPSILON = 1e-6;
 
     /** One normalized sample with its target ids. */
-    public record Sample(String id, float[] features, int frames, int[] targets) {}
+    public record Sample(String id, float[] features, int frames, int[] targets) {
+        /** Frames CTC needs for the targets: one per gloss plus a blank between equal neighbours. */
+        public int requiredFrames() {
+            return io.signstream.teacher.ctc.CtcLoss.requiredFrames(targets);
+        }
+    }
 
-    private final SyntheticDataset dataset;
+    private final SyntheticSource dataset;
 
     public SyntheticCorpus(SyntheticOptions options) {
-        this.dataset = new SyntheticDataset(options);
+        this(new SyntheticDataset(options));
+    }
+
+    public SyntheticCorpus(SyntheticSource source) {
+        this.dataset = source;
     }
 
     public int vocabularySize() {

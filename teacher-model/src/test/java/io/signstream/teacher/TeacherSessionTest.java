@@ -63,8 +63,8 @@ class TeacherSessionTest {
 
     @Test
     void unalignableBatchIsSkippedAndCounted() {
-        try (TeacherSession session = TeacherSession.create(TeacherConfig.small(), VOCABULARY, 3)) {
-            // 16 frames give one output frame: two labels cannot be aligned.
+        try (TeacherSession session = TeacherSession.create(TeacherConfig.small().withTemporalStride(16), VOCABULARY, 3)) {
+            // 16 frames give one output frame at stride 16: two labels cannot be aligned.
             TeacherBatch batch = TestBatches.batch(new int[] {16, 16}, new int[][] {{1, 2}, {3, 3}}, 4);
             StepResult step = session.trainStep(batch, 1e-3f);
             assertTrue(step.skipped());
@@ -164,10 +164,11 @@ class TeacherSessionTest {
         try (TeacherSession session = TeacherSession.create(TeacherConfig.small(), VOCABULARY, 6)) {
             TeacherBatch batch = TestBatches.batch(new int[] {17, 100, 3}, null, 9);
             List<float[][]> out = session.logProbs(batch);
+            int stride = session.config().temporalStride();
             assertEquals(3, out.size());
-            assertEquals(2, out.get(0).length);
-            assertEquals(7, out.get(1).length);
-            assertEquals(1, out.get(2).length);
+            assertEquals((17 + stride - 1) / stride, out.get(0).length);
+            assertEquals((100 + stride - 1) / stride, out.get(1).length);
+            assertEquals((3 + stride - 1) / stride, out.get(2).length);
             assertEquals(VOCABULARY + 1, out.get(1)[0].length);
             assertEquals("cpu", session.device());
         }

@@ -14,11 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The I3D teacher: modality fusion -> stem -> Inception 3b, 3c, pool 4a, 4b..4f, pool 5a, 5b, 5c ->
- * bidirectional LSTM -> classifier with log-softmax.
+ * The I3D teacher: modality fusion -> (temporal self-attention) -> stem -> Inception 3b, 3c, (pool 4a), 4b..4f,
+ * (pool 5a), 5b, 5c -> (restore to the input length) -> bidirectional LSTM -> classifier with log-softmax.
+ *
+ * <p>The output rate follows {@link TeacherConfig#temporalStride()}: at 16 both GoogLeNet pools halve time after
+ * the stride-4 stem; at 4 the pools are left out; at 1 the stride-4 Inception output is linearly restored to
+ * the input length (per sample, see {@link TemporalRestore}) before the LSTM, as the research seed does.
  *
  * <p>Input (features [B, T, 6516], mask [B, T]); output (log-probs [B, T', V+1], mask [B, T']) where
- * T' = {@link #outputLength(int)} of T and a sample of L frames has {@code outputLength(L)} valid outputs.
+ * T' = {@link #outputLength(int, int)} of T and a sample of L frames has {@code outputLength(L)} valid outputs.
  */
 public class I3dTeacher extends CompositeBlock {
 
@@ -28,6 +32,7 @@ public class I3dTeacher extends CompositeBlock {
     private final TeacherConfig config;
     private final int classes;
     private final ModalityFusionBlock fusion;
+    private final TemporalSelfAttention temporalAttention;
     private final List<Block> convolutional = new ArrayList<>();
     private final Dropout beforeLstm;
     private final BidirectionalLstmBlock lstm;
@@ -39,12 +44,17 @@ public class I3dTeacher extends CompositeBlock {
         this.classes = classes;
         int groups = config.groupNormGroups();
         fusion = addChildBlock("fusion", new ModalityFusionBlock(config));
+        temporalAttention = config.temporalAttention()
+                ? addChildBlock("temporalAttention", new TemporalSelfAttention(config.fusionHidden(),
+                        config.attentionHeads()))
+                : null;
+        boolean pools = config.temporalStride() == 16;
         convolutional.add(addChildBlock("stem", new StemBlock(config.stemChannels(), groups)));
         for (InceptionSpec spec : InceptionSpec.GOOGLENET) {
             InceptionSpec scaled = spec.scaled(config.inceptionWidthScale());
-            if (spec.name().equals("inception4b")) {
+            if (pools && spec.name().equals("inception4b")) {
                 convolutional.add(addChildBlock(POOL_4A.name(), new TemporalPoolBlock(POOL_4A)));
-            } else if (spec.name().equals("inception5b")) {
+            } else if (pools && spec.name().equals("inception5b")) {
                 convolutional.add(addChildBlock(POOL_5A.name(), new TemporalPoolBlock(POOL_5A)));
             }
             convolutional.add(addChildBlock(spec.name(), new InceptionBlock(scaled, groups)));
@@ -66,21 +76,41 @@ public class I3dTeacher extends CompositeBlock {
         return new I3dTeacher(config, vocabularySize + 1);
     }
 
-    /** Every layer that changes the time resolution, in order. */
-    public static List<StridedLayer> stridedLayers() {
-        List<StridedLayer> layers = new ArrayList<>(StemBlock.stridedLayers());
-        layers.add(POOL_4A);
-        layers.add(POOL_5A);
+    /** Every layer that reduces the time resolution on the way to the LSTM at this output stride, in order. */
+    public static List<StridedLayer> stridedLayers(int temporalStride) {
+        List<StridedLayer> layers = new ArrayList<>();
+        switch (temporalStride) {
+            case 1 -> { } // the stem's reduction is undone by the restore
+            case 4 -> layers.addAll(StemBlock.stridedLayers());
+            case 16 -> {
+                layers.addAll(StemBlock.stridedLayers());
+                layers.add(POOL_4A);
+                layers.add(POOL_5A);
+            }
+            default -> throw new IllegalArgumentException("temporalStride must be 1, 4 or 16");
+        }
         return layers;
     }
 
-    /** Output frames for an input of {@code frames} frames: each strided layer's floor rule in turn (= ceil(T/16)). */
-    public static int outputLength(int frames) {
+    /** Frames the Inception trunk leaves: each of its strided layers' floor rule in turn (ceil(T/4) or ceil(T/16)). */
+    static int trunkLength(int temporalStride, int frames) {
+        int length = frames;
+        for (StridedLayer layer : stridedLayers(temporalStride == 1 ? 4 : temporalStride)) {
+            length = layer.outputLength(length);
+        }
+        return length;
+    }
+
+    /**
+     * Output frames for an input of {@code frames} frames at this output stride: each strided layer's floor
+     * rule in turn, which is ceil(T/16), ceil(T/4) or T.
+     */
+    public static int outputLength(int temporalStride, int frames) {
         if (frames < 1) {
             throw new IllegalArgumentException("frames must be positive");
         }
         int length = frames;
-        for (StridedLayer layer : stridedLayers()) {
+        for (StridedLayer layer : stridedLayers(temporalStride)) {
             length = layer.outputLength(length);
         }
         return length;
@@ -117,6 +147,9 @@ public class I3dTeacher extends CompositeBlock {
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDList fused = fusion.forward(store, inputs, training);
+        if (temporalAttention != null) {
+            fused = temporalAttention.forward(store, fused, training);
+        }
         // [B, T, C] -> [B, C, T] for the convolutions.
         NDList current = new NDList(fused.get(0).transpose(0, 2, 1), fused.get(1));
         for (Block block : convolutional) {
@@ -124,6 +157,12 @@ public class I3dTeacher extends CompositeBlock {
         }
         NDArray sequence = current.get(0).transpose(0, 2, 1);
         NDArray mask = current.get(1);
+        if (config.temporalStride() == 1) {
+            NDArray inputMask = inputs.get(1);
+            sequence = TemporalRestore.restore(sequence, Masks.lengths(mask), Masks.lengths(inputMask),
+                    (int) inputMask.getShape().get(1));
+            mask = inputMask;
+        }
         sequence = beforeLstm.forward(store, new NDList(sequence), training).head();
         NDList recurrent = lstm.forward(store, new NDList(sequence, mask), training);
         NDArray features = beforeClassifier.forward(store, new NDList(recurrent.get(0)), training).head();
@@ -133,7 +172,7 @@ public class I3dTeacher extends CompositeBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape in = inputShapes[0];
-        long frames = outputLength((int) in.get(1));
+        long frames = outputLength(config.temporalStride(), (int) in.get(1));
         return new Shape[] {new Shape(in.get(0), frames, classes), new Shape(in.get(0), frames)};
     }
 }

@@ -127,10 +127,14 @@ public final class SyntheticLearningCurve {
         int stem = Integer.parseInt(System.getProperty("curve.stem", Integer.toString(c.stemChannels())));
         int groups = Integer.parseInt(System.getProperty("curve.groups", Integer.toString(c.groupNormGroups())));
         boolean attention = Boolean.parseBoolean(System.getProperty("curve.attention", Boolean.toString(c.crossModalAttention())));
-        return new TeacherConfig(fusion, Integer.parseInt(encoders[0]), Integer.parseInt(encoders[1]),
-                Integer.parseInt(encoders[2]), Integer.parseInt(encoders[3]), attention, c.attentionHeads(), stem,
-                inception, groups, Integer.parseInt(lstm[0]), Integer.parseInt(lstm[1]), dropout,
-                c.clipNorm(), c.learningRate(), c.warmupSteps(), decay, c.adamBeta1(), c.adamBeta2(), c.adamEpsilon());
+        int stride = Integer.parseInt(System.getProperty("curve.stride", Integer.toString(c.temporalStride())));
+        boolean temporal = Boolean.parseBoolean(System.getProperty("curve.temporalAttention",
+                Boolean.toString(c.temporalAttention())));
+        return c.toBuilder().fusionHidden(fusion).encoderWidths(Integer.parseInt(encoders[0]),
+                        Integer.parseInt(encoders[1]), Integer.parseInt(encoders[2]), Integer.parseInt(encoders[3]))
+                .crossModalAttention(attention).temporalAttention(temporal).temporalStride(stride).stemChannels(stem)
+                .inceptionWidthScale(inception).groupNormGroups(groups).lstmHidden(Integer.parseInt(lstm[0]))
+                .lstmLayers(Integer.parseInt(lstm[1])).dropout(dropout).weightDecay(decay).build();
     }
 
     /** -Dcurve.keep=HANDS,POSE zeroes the other modalities' columns (an ablation, to see where the signal is). */

@@ -33,7 +33,11 @@ public final class TrainingStepBenchmark {
         int batchSize = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         int frames = args.length > 3 ? Integer.parseInt(args[3]) : 200;
         int vocabulary = args.length > 4 ? Integer.parseInt(args[4]) : 1231;
-        TeacherConfig config = TeacherConfig.defaults();
+        // -Dstep.stride=1|4|16 -Dstep.temporalAttention=true|false: the default teacher at another output rate.
+        TeacherConfig config = TeacherConfig.defaults()
+                .withTemporalStride(Integer.getInteger("step.stride", TeacherConfig.DEFAULT_TEMPORAL_STRIDE))
+                .withTemporalAttention(Boolean.parseBoolean(System.getProperty("step.temporalAttention",
+                        Boolean.toString(TeacherConfig.DEFAULT_TEMPORAL_ATTENTION))));
         int[] lengths = new int[batchSize];
         int[][] targets = new int[batchSize][];
         for (int b = 0; b < batchSize; b++) {
@@ -85,6 +89,8 @@ public final class TrainingStepBenchmark {
                 {
                   "benchmark": "training-step",
                   "config": "TeacherConfig.defaults()",
+                  "temporalStride": %d,
+                  "temporalAttention": %b,
                   "parameters": %d,
                   "vocabulary": %d,
                   "batchSize": %d,
@@ -108,12 +114,12 @@ public final class TrainingStepBenchmark {
                   "heapCommittedBytes": %d,
                   "nativeEstimateBytes": %d
                 }
-                """, parameters, vocabulary, batchSize, frames, device, threads,
-                Runtime.getRuntime().availableProcessors(), load, warmup, steps, skipped, mean, median, p90,
+                """, config.temporalStride(), config.temporalAttention(), parameters, vocabulary, batchSize, frames,
+                device, threads, Runtime.getRuntime().availableProcessors(), load, warmup, steps, skipped, mean, median, p90,
                 batchSize * 1000.0 / median, percentile(forwardMs, 50), percentile(backwardMs, 50), peakRss, rss,
                 heapUsed, heapCommitted, rss - heapCommitted);
         String md = String.format(Locale.ROOT, """
-                # Training step benchmark (TeacherConfig.defaults())
+                # Training step benchmark (TeacherConfig.defaults(), stride %d, temporal attention %b)
 
                 | figure | value |
                 | --- | --- |
@@ -130,8 +136,8 @@ public final class TrainingStepBenchmark {
                 | native (RSS - committed heap) | %.0f MiB |
 
                 %d timed steps after %d warmup steps; %d skipped.
-                """, parameters, vocabulary, batchSize, frames, device, threads,
-                Runtime.getRuntime().availableProcessors(), load, mean, median, p90, batchSize * 1000.0 / median,
+                """, config.temporalStride(), config.temporalAttention(), parameters, vocabulary, batchSize, frames,
+                device, threads, Runtime.getRuntime().availableProcessors(), load, mean, median, p90, batchSize * 1000.0 / median,
                 percentile(forwardMs, 50), percentile(backwardMs, 50), peakRss / 1048576.0, heapUsed / 1048576.0,
                 heapCommitted / 1048576.0, (rss - heapCommitted) / 1048576.0, steps, warmup, skipped);
         Path dir = Path.of(System.getProperty("benchmark.dir", "teacher-model/target/benchmarks"));
@@ -139,8 +145,9 @@ public final class TrainingStepBenchmark {
             dir = Path.of("target/benchmarks");
         }
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("training-step.json"), json);
-        Files.writeString(dir.resolve("training-step.md"), md);
+        String name = "training-step-s" + config.temporalStride() + (config.temporalAttention() ? "-ta" : "");
+        Files.writeString(dir.resolve(name + ".json"), json);
+        Files.writeString(dir.resolve(name + ".md"), md);
         System.out.println(md);
         System.out.println("written to " + dir.toAbsolutePath());
     }

@@ -12,11 +12,12 @@ import org.junit.jupiter.api.Test;
 
 class OverfitCheckTest {
 
-    @Test
-    void smallModelMemorizesOneBatchToZeroWer() {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 4, 16})
+    void smallModelMemorizesOneBatchToZeroWer(int stride) {
         int[][] targets = {{1, 2, 3}, {4, 5}, {6, 2, 7, 1}};
         TeacherBatch batch = TestBatches.batch(new int[] {96, 80, 112}, targets, 42);
-        try (TeacherSession session = TeacherSession.create(TeacherConfig.small(), 8, 42)) {
+        try (TeacherSession session = TeacherSession.create(TeacherConfig.small().withTemporalStride(stride), 8, 42)) {
             double before = OverfitCheck.wer(session, batch);
             OverfitCheck.Result result = OverfitCheck.run(session, batch, 300, 3e-3f);
             assertTrue(before > 0, "an untrained model does not already decode the targets");

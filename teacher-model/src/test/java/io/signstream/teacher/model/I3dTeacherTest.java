@@ -31,13 +31,6 @@ class I3dTeacherTest {
     }
 
     @Test
-    void outputLengthIsCeilingOfFramesOverSixteen() {
-        for (int frames = 1; frames <= 1000; frames++) {
-            assertEquals((frames + 15) / 16, TeacherSession.outputLength(frames), "frames " + frames);
-        }
-    }
-
-    @Test
     void outputTimeDimensionAndMaskMatchOutputLength() {
         try (NDManager manager = NDManager.newBaseManager(session.djlDevice())) {
             ParameterStore store = new ParameterStore(manager, false);
@@ -47,11 +40,11 @@ class I3dTeacherTest {
                 NDArray mask = Masks.fromLengths(manager, new int[] {frames, shorter}, frames);
                 NDList out = session.block().forward(store, new NDList(features, mask), false);
                 Shape shape = out.get(0).getShape();
-                assertEquals(new Shape(2, TeacherSession.outputLength(frames), VOCABULARY + 1), shape,
+                assertEquals(new Shape(2, session.outputLength(frames), VOCABULARY + 1), shape,
                         "T=" + frames);
                 int[] valid = Masks.lengths(out.get(1));
-                assertEquals(TeacherSession.outputLength(frames), valid[0], "valid outputs, T=" + frames);
-                assertEquals(TeacherSession.outputLength(shorter), valid[1], "valid outputs, L=" + shorter);
+                assertEquals(session.outputLength(frames), valid[0], "valid outputs, T=" + frames);
+                assertEquals(session.outputLength(shorter), valid[1], "valid outputs, L=" + shorter);
                 float[] probabilitySums = out.get(0).exp().sum(new int[] {2}).toFloatArray();
                 for (float sum : probabilitySums) {
                     assertEquals(1f, sum, 1e-4f, "log-softmax rows sum to 1 in probability");
