@@ -734,7 +734,7 @@ public final class SignerHeldOutDataset implements SyntheticSource {
         static Sign random(Random random) {
             int handshape = random.nextInt(HANDSHAPES.length);
             int endHandshape = random.nextDouble() < 0.25 ? random.nextInt(HANDSHAPES.length) : handshape;
-            int twoHanded = pick(random, 0.5, 0.25, 0.1, 0.15);
+            int twoHanded = pick(random, 0.6, 0.15, 0.1, 0.15);
             int location = twoHanded == BASE_HAND ? BASE_LOCATIONS[random.nextInt(BASE_LOCATIONS.length)]
                     : random.nextInt(LOCATIONS.length);
             int movement = random.nextInt(MOVEMENTS);
