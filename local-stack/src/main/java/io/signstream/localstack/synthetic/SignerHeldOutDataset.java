@@ -2,6 +2,7 @@ package io.signstream.localstack.synthetic;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -522,7 +523,7 @@ public final class SignerHeldOutDataset implements SyntheticSource {
         }
         if (random.nextDouble() < options.outOfFrameRate()) {
             int other = signer.leftHanded() ? 1 : 0;
-            java.util.Arrays.fill(missing[other], true);
+            Arrays.fill(missing[other], true);
         }
         return missing;
     }
