@@ -155,12 +155,7 @@ public final class SignerHeldOutDataset implements SyntheticSource {
 
     @Override
     public int count(Split split) {
-        return switch (split) {
-            case TRAIN -> options.trainSamples();
-            case DEV -> options.devSamples();
-            case TEST -> options.testSamples();
-            default -> throw new IllegalArgumentException("no samples in split " + split);
-        };
+        return options.count(split);
     }
 
     /** The sign of gloss {@code g} (for tests). */

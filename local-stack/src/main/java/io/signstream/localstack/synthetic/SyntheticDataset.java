@@ -76,12 +76,7 @@ public final class SyntheticDataset implements SyntheticSource {
 
     @Override
     public int count(Split split) {
-        return switch (split) {
-            case TRAIN -> options.trainSamples();
-            case DEV -> options.devSamples();
-            case TEST -> options.testSamples();
-            default -> throw new IllegalArgumentException("no samples in split " + split);
-        };
+        return options.count(split);
     }
 
     @Override

@@ -14,6 +14,16 @@ public interface SyntheticSourceOptions {
 
     int testSamples();
 
+    /** Samples in a split (TRAIN, DEV or TEST). */
+    default int count(io.signstream.contract.proto.Split split) {
+        return switch (split) {
+            case TRAIN -> trainSamples();
+            case DEV -> devSamples();
+            case TEST -> testSamples();
+            default -> throw new IllegalArgumentException("no samples in split " + split);
+        };
+    }
+
     SyntheticSourceOptions withVocabularySize(int value);
 
     SyntheticSourceOptions withSamples(int train, int dev, int test);

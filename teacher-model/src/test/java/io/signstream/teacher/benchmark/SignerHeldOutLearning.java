@@ -9,6 +9,7 @@ import io.signstream.localstack.synthetic.SignerHeldOutOptions;
 import io.signstream.scoring.decode.CtcDecoder;
 import io.signstream.scoring.wer.CorpusScore;
 import io.signstream.teacher.LearningRateSchedule;
+import io.signstream.teacher.SpeedPerturbation;
 import io.signstream.teacher.StepResult;
 import io.signstream.teacher.SyntheticCorpus;
 import io.signstream.teacher.TeacherBatch;
@@ -81,7 +82,9 @@ public final class SignerHeldOutLearning {
                 train.size(), dev.size(), test.size(), corpus.vocabularySize(), (System.nanoTime() - generating) / 1e9);
         for (int stride : strides) {
             for (boolean attention : temporal) {
-                TeacherConfig base = preset.equals("defaults") ? TeacherConfig.defaults() : TeacherConfig.small();
+                // -Dcurve.* variants of the preset (see SyntheticLearningCurve#overrides), e.g. -Dcurve.lstm=64,1.
+                TeacherConfig base = SyntheticLearningCurve.overrides(
+                        preset.equals("defaults") ? TeacherConfig.defaults() : TeacherConfig.small());
                 TeacherConfig config = base.withTemporalStride(stride).withTemporalAttention(attention);
                 runVariant(preset, config, corpus.vocabularySize(), train, dev, test, epochs, batchSize, lr, minutes,
                         options);
@@ -92,8 +95,10 @@ public final class SignerHeldOutLearning {
     static void runVariant(String preset, TeacherConfig config, int vocabulary, List<SyntheticCorpus.Sample> train,
             List<SyntheticCorpus.Sample> dev, List<SyntheticCorpus.Sample> test, int epochs, int batchSize, float lr,
             double minutes, SignerHeldOutOptions options) throws IOException {
-        String name = String.format(Locale.ROOT, "%s-s%d-%s", preset, config.temporalStride(),
-                config.temporalAttention() ? "ta" : "no-ta");
+        // -Dbench.tag=... names a variant beyond preset/stride/attention (another width, rate, ...).
+        String tag = System.getProperty("bench.tag", "");
+        String name = String.format(Locale.ROOT, "%s-s%d-%s%s", preset, config.temporalStride(),
+                config.temporalAttention() ? "ta" : "no-ta", tag.isEmpty() ? "" : "-" + tag);
         long impossible = train.stream().filter(s -> config.outputLength(s.frames()) < s.requiredFrames()).count();
         List<SyntheticCorpus.Sample> usable = train.stream()
                 .filter(s -> config.outputLength(s.frames()) >= s.requiredFrames()).toList();
@@ -101,6 +106,10 @@ public final class SignerHeldOutLearning {
         LearningRateSchedule schedule = new LearningRateSchedule(lr, Math.max(1, epochs * stepsPerEpoch / 10),
                 epochs * stepsPerEpoch);
         Random random = new Random(1);
+        // -Dbench.speed=0.8,1.3: training-time speed perturbation (SpeedPerturbation); off by default.
+        String[] speedRange = System.getProperty("bench.speed", "1,1").split(",");
+        SpeedPerturbation speed = new SpeedPerturbation(Double.parseDouble(speedRange[0]),
+                Double.parseDouble(speedRange[1]));
         List<Epoch> curve = new ArrayList<>();
         long parameters;
         int step = 0;
@@ -116,7 +125,10 @@ public final class SignerHeldOutLearning {
                 List<Double> norms = new ArrayList<>();
                 List<Double> stepMillis = new ArrayList<>();
                 int done = 0;
-                for (TeacherBatch batch : SyntheticLearningCurve.bucketed(usable, batchSize, random)) {
+                for (List<SyntheticCorpus.Sample> group : SyntheticLearningCurve.bucketedGroups(usable, batchSize, random)) {
+                    TeacherBatch batch = TeacherBatch.pad(
+                            group.stream().map(s -> speed.apply(s.features(), s.targets(), config, random)).toList(),
+                            group.stream().map(SyntheticCorpus.Sample::targets).toList());
                     long stepStart = System.nanoTime();
                     StepResult result = session.trainStep(batch, schedule.at(step++));
                     stepMillis.add((System.nanoTime() - stepStart) / 1e6);
@@ -139,6 +151,8 @@ public final class SignerHeldOutLearning {
                         + "test WER %.1f%% (SER %.1f%%), %.1f s, step %.0f ms%n", name, epoch, row.meanLoss(),
                         row.medianGradNorm(), 100 * row.devWer(), 100 * row.testWer(), 100 * row.testSer(), seconds,
                         row.medianStepMillis());
+                writeResult(name, preset, config, parameters, train.size(), impossible, epochs, batchSize, lr, curve,
+                        options);
                 if (minutes > 0 && (System.nanoTime() - started) / 60e9 >= minutes && epoch < epochs) {
                     System.out.printf(Locale.ROOT, "%s: stopped after epoch %d, the %.1f-minute budget%n", name, epoch,
                             minutes);
@@ -147,19 +161,33 @@ public final class SignerHeldOutLearning {
             }
         }
         Epoch best = curve.stream().min((a, b) -> Double.compare(a.devWer(), b.devWer())).orElseThrow();
+        System.out.printf(Locale.ROOT, "%s: best dev epoch %d, dev WER %.1f%%, test WER %.1f%%, SER %.1f%%%n", name,
+                best.epoch(), 100 * best.devWer(), 100 * best.testWer(), 100 * best.testSer());
+    }
+
+    private static void writeResult(String name, String preset, TeacherConfig config, long parameters, int trainSamples,
+            long impossible, int epochs, int batchSize, float lr, List<Epoch> curve, SignerHeldOutOptions options)
+            throws IOException {
+        Epoch best = curve.stream().min((a, b) -> Double.compare(a.devWer(), b.devWer())).orElseThrow();
+        String tag = System.getProperty("bench.tag", "");
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("variant", name);
+        result.put("tag", tag);
+        result.put("config", JSON.readTree(config.toJson()));
         result.put("preset", preset);
         result.put("temporalStride", config.temporalStride());
         result.put("temporalAttention", config.temporalAttention());
         result.put("parameters", parameters);
-        result.put("trainSamples", train.size());
+        result.put("trainSamples", trainSamples);
         result.put("unalignableTrainSamples", impossible);
         result.put("plannedEpochs", epochs);
         result.put("epochsRun", curve.size());
         result.put("batchSize", batchSize);
         result.put("peakLearningRate", lr);
         result.put("torchThreads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
+        result.put("normalization", System.getProperty("corpus.normalization", "channel"));
+        result.put("speedPerturbation", System.getProperty("bench.speed", "1,1"));
+        result.put("dropout", config.dropout());
         result.put("trainingSeconds", curve.stream().mapToDouble(Epoch::seconds).sum());
         result.put("secondsPerEpoch", median(curve.stream().map(Epoch::seconds).toList()));
         result.put("medianStepMillis", median(curve.stream().map(Epoch::medianStepMillis).toList()));
@@ -172,8 +200,6 @@ public final class SignerHeldOutLearning {
         result.put("epochs", curve);
         Files.createDirectories(RUNS);
         JSON.writeValue(RUNS.resolve(name + ".json").toFile(), result);
-        System.out.printf(Locale.ROOT, "%s: best dev epoch %d, dev WER %.1f%%, test WER %.1f%%, SER %.1f%%%n", name,
-                best.epoch(), 100 * best.devWer(), 100 * best.testWer(), 100 * best.testSer());
     }
 
     /** Greedy decoding: {WER, SER}. */
@@ -212,18 +238,19 @@ public final class SignerHeldOutLearning {
                 + "WER. Unalignable: train samples with fewer outputs than glosses plus adjacent repeats at that stride "
                 + "(left out of training). Step: median training step (batch as listed). Written by "
                 + "SignerHeldOutLearning on this 2-core machine.\n\n"
-                + "| preset | stride | temporal attention | parameters | unalignable train | epochs | best dev epoch "
-                + "| dev WER | test WER | test SER | s / epoch | step ms | training s |\n"
-                + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+                + "| variant | stride | temporal attention | parameters | unalignable train | epochs | best dev epoch "
+                + "| dev WER | test WER | test SER | s / epoch | step ms | training s | peak lr |\n"
+                + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (JsonNode r : runs) {
             md.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %d of %d | %d/%d | %d | %.1f%% | %.1f%% | %.1f%% "
-                    + "| %.0f | %.0f | %.0f |%n", r.path("preset").asText(), r.path("temporalStride").asInt(),
+                    + "| %.0f | %.0f | %.0f | %.1g |%n", r.path("variant").asText(), r.path("temporalStride").asInt(),
                     r.path("temporalAttention").asBoolean() ? "yes" : "no", r.path("parameters").asLong(),
                     r.path("unalignableTrainSamples").asLong(), r.path("trainSamples").asInt(),
                     r.path("epochsRun").asInt(), r.path("plannedEpochs").asInt(), r.path("bestDevEpoch").asInt(),
                     100 * r.path("devWer").asDouble(), 100 * r.path("testWer").asDouble(),
                     100 * r.path("testSer").asDouble(), r.path("secondsPerEpoch").asDouble(),
-                    r.path("medianStepMillis").asDouble(), r.path("trainingSeconds").asDouble()));
+                    r.path("medianStepMillis").asDouble(), r.path("trainingSeconds").asDouble(),
+                    r.path("peakLearningRate").asDouble()));
         }
         Files.createDirectories(TABLE.getParent());
         Files.writeString(Path.of(TABLE + ".md"), md.toString());

@@ -2,7 +2,6 @@ package io.signstream.teacher.benchmark;
 
 import io.signstream.contract.proto.Split;
 import io.signstream.localstack.synthetic.SyntheticOptions;
-import io.signstream.scoring.decode.CtcDecoder;
 import io.signstream.scoring.wer.CorpusScore;
 import io.signstream.teacher.LearningRateSchedule;
 import io.signstream.teacher.StepResult;
@@ -160,35 +159,32 @@ public final class SyntheticLearningCurve {
 
     /** Shuffled, then pools of {@value #BUCKET_BATCHES} batches sorted by length, batches in random order. */
     static List<TeacherBatch> bucketed(List<SyntheticCorpus.Sample> samples, int batchSize, Random random) {
+        return bucketedGroups(samples, batchSize, random).stream()
+                .map(group -> SyntheticCorpus.batches(group, group.size()).get(0)).toList();
+    }
+
+    /** The samples of each batch of {@link #bucketed}, for callers that build (or augment) a batch when they need it. */
+    static List<List<SyntheticCorpus.Sample>> bucketedGroups(List<SyntheticCorpus.Sample> samples, int batchSize,
+            Random random) {
         List<SyntheticCorpus.Sample> shuffled = new ArrayList<>(samples);
         Collections.shuffle(shuffled, random);
-        List<TeacherBatch> batches = new ArrayList<>();
+        List<List<SyntheticCorpus.Sample>> groups = new ArrayList<>();
         int pool = batchSize * BUCKET_BATCHES;
         for (int from = 0; from < shuffled.size(); from += pool) {
             List<SyntheticCorpus.Sample> part = new ArrayList<>(shuffled.subList(from, Math.min(shuffled.size(), from + pool)));
             part.sort(Comparator.comparingInt(SyntheticCorpus.Sample::frames));
-            batches.addAll(SyntheticCorpus.batches(part, batchSize));
+            for (int start = 0; start < part.size(); start += batchSize) {
+                groups.add(part.subList(start, Math.min(part.size(), start + batchSize)));
+            }
         }
-        Collections.shuffle(batches, random);
-        return batches;
+        Collections.shuffle(groups, random);
+        return groups;
     }
 
     static double devWer(TeacherSession session, List<SyntheticCorpus.Sample> dev, int batchSize) {
-        CorpusScore score = new CorpusScore();
-        for (int from = 0; from < dev.size(); from += batchSize) {
-            List<SyntheticCorpus.Sample> part = dev.subList(from, Math.min(dev.size(), from + batchSize));
-            TeacherBatch batch = SyntheticCorpus.batches(part, part.size()).get(0).withoutTargets();
-            List<float[][]> logProbs = session.logProbs(batch);
-            for (int b = 0; b < part.size(); b++) {
-                score.add(part.get(b).id(), tokens(part.get(b).targets()), tokens(CtcDecoder.greedy(logProbs.get(b))));
-            }
-        }
-        return score.wer();
+        return SignerHeldOutLearning.score(session, dev, batchSize)[0];
     }
 
-    private static List<String> tokens(int[] ids) {
-        return Arrays.stream(ids).mapToObj(Integer::toString).toList();
-    }
 
     private static void write(String preset, TeacherConfig config, long parameters, int train, int dev, int batch,
             float lr, long seed, List<Epoch> curve, double totalSeconds) throws IOException {

@@ -1,5 +1,6 @@
 package io.signstream.trainer.api;
 
+import io.signstream.teacher.SpeedPerturbation;
 import io.signstream.teacher.TeacherConfig;
 
 /**
@@ -21,13 +22,18 @@ import io.signstream.teacher.TeacherConfig;
  * @param temporalAttention self-attention over the frames before the convolutions; default the model's
  * @param maxUnalignableShare the run is refused (FAILED, reason UNALIGNABLE_SAMPLES) when a larger share of its train
  *        samples cannot be aligned at its stride; within [0, 1], default signstream.trainer.max-unalignable-share
+ * @param dropout dropout before the LSTM and the classifier; default the model's
+ * @param speedPerturbation {@code {"minFactor": 0.7, "maxFactor": 1.4}}: every train sample resampled each epoch to a
+ *        random signing speed in that range; default none
  */
 public record RunRequest(String runId, Integer epochs, Integer batchSize, Float learningRate, Integer warmupSteps,
         Long seed, String model, TeacherConfig modelConfig, Integer maxFrames, Integer maxConsecutiveSkips,
-        Float clipNorm, Integer temporalStride, Boolean temporalAttention, Double maxUnalignableShare) {
+        Float clipNorm, Integer temporalStride, Boolean temporalAttention, Double maxUnalignableShare, Float dropout,
+        SpeedPerturbation speedPerturbation) {
 
     /** Every field left out. */
     public static RunRequest empty() {
-        return new RunRequest(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new RunRequest(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null);
     }
 }

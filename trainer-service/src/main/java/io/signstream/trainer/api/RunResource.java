@@ -79,6 +79,9 @@ public class RunResource {
         if (r.temporalAttention() != null) {
             model = model.withTemporalAttention(r.temporalAttention());
         }
+        if (r.dropout() != null) {
+            model = model.withDropout(r.dropout());
+        }
         return new RunOptions(
                 r.epochs() != null ? r.epochs() : 10,
                 r.batchSize() != null ? r.batchSize() : 2,
@@ -89,7 +92,8 @@ public class RunResource {
                 model,
                 r.maxFrames() != null ? r.maxFrames() : maxFrames,
                 r.maxConsecutiveSkips() != null ? r.maxConsecutiveSkips() : maxConsecutiveSkips,
-                r.maxUnalignableShare() != null ? r.maxUnalignableShare() : maxUnalignableShare);
+                r.maxUnalignableShare() != null ? r.maxUnalignableShare() : maxUnalignableShare,
+                r.speedPerturbation());
     }
 
     /** Every refusal of the service: {@code {"reason", "detail"}}, the shape all signstream services answer with. */

@@ -1,5 +1,6 @@
 package io.signstream.trainer.domain;
 
+import io.signstream.teacher.SpeedPerturbation;
 import io.signstream.teacher.TeacherConfig;
 
 /**
@@ -18,6 +19,8 @@ import io.signstream.teacher.TeacherConfig;
  * @param maxUnalignableShare the run is refused at start when a larger share of its train samples cannot be aligned
  *        at its model's temporal stride (see {@link Feasibility}); within [0, 1]. Absent in the run.json of a run
  *        started before the limit existed: such a run is resumed without one (1.0), as it was started
+ * @param speedPerturbation training-time signing-speed augmentation (each sample resampled per epoch to a random
+ *        speed within the range, see {@link SpeedPerturbation}); absent = none (also for an older run.json)
  */
 public record RunOptions(
         int epochs,
@@ -29,7 +32,8 @@ public record RunOptions(
         TeacherConfig model,
         int maxFrames,
         int maxConsecutiveSkips,
-        Double maxUnalignableShare) {
+        Double maxUnalignableShare,
+        SpeedPerturbation speedPerturbation) {
 
     public static final float DEFAULT_LEARNING_RATE = 5e-4f;
     public static final int MAX_EPOCHS = 9999;
@@ -48,13 +52,23 @@ public record RunOptions(
         }
         require(maxUnalignableShare >= 0 && maxUnalignableShare <= 1,
                 "maxUnalignableShare must be within [0, 1], not " + maxUnalignableShare);
+        if (speedPerturbation == null) {
+            speedPerturbation = SpeedPerturbation.none();
+        }
     }
 
     /** With the default limit on unalignable samples ({@link Feasibility#DEFAULT_MAX_UNALIGNABLE_SHARE}). */
     public RunOptions(int epochs, int batchSize, float learningRate, int warmupSteps, long seed, String modelPreset,
             TeacherConfig model, int maxFrames, int maxConsecutiveSkips) {
         this(epochs, batchSize, learningRate, warmupSteps, seed, modelPreset, model, maxFrames, maxConsecutiveSkips,
-                Feasibility.DEFAULT_MAX_UNALIGNABLE_SHARE);
+                Feasibility.DEFAULT_MAX_UNALIGNABLE_SHARE, SpeedPerturbation.none());
+    }
+
+    /** Without augmentation. */
+    public RunOptions(int epochs, int batchSize, float learningRate, int warmupSteps, long seed, String modelPreset,
+            TeacherConfig model, int maxFrames, int maxConsecutiveSkips, Double maxUnalignableShare) {
+        this(epochs, batchSize, learningRate, warmupSteps, seed, modelPreset, model, maxFrames, maxConsecutiveSkips,
+                maxUnalignableShare, SpeedPerturbation.none());
     }
 
     /** The warmup steps for a run of {@code totalSteps}. */

@@ -295,8 +295,8 @@ public final class TrainingRun {
     }
 
     private void train(int firstEpoch) throws InterruptedException {
-        reader = new EpochReader(env.stream(), normalization, vocabulary, options.model(), options.maxFrames(), options.batchSize(),
-                env.loader(), options.seed(), firstEpoch, options.epochs(), runId).start();
+        reader = new EpochReader(env.stream(), normalization, vocabulary, options, env.loader(), firstEpoch,
+                options.epochs(), runId).start();
         synchronized (this) {
             status = RunStatus.RUNNING;
             epoch = firstEpoch;

@@ -18,7 +18,10 @@ import io.signstream.featurestream.SamplePass;
 import io.signstream.scoring.Vocabulary;
 import io.signstream.teacher.TeacherBatch;
 import io.signstream.teacher.TeacherConfig;
+import io.signstream.contract.FeatureLayout;
+import io.signstream.teacher.SpeedPerturbation;
 import io.signstream.trainer.domain.BatchAssembler;
+import io.signstream.trainer.domain.RunOptions;
 import io.signstream.trainer.domain.SamplePreparer;
 
 /**
@@ -65,6 +68,7 @@ public final class EpochReader implements AutoCloseable {
     private final TeacherConfig model;
     private final int maxFrames;
     private final int batchSize;
+    private final SpeedPerturbation speed;
     private final Settings settings;
     private final long seed;
     private final int firstEpoch;
@@ -73,17 +77,21 @@ public final class EpochReader implements AutoCloseable {
     private final Thread loader;
     private volatile boolean closed;
 
-    /** @param model the run's teacher configuration: its temporal stride decides which samples can be aligned */
-    public EpochReader(FeatureStreamConfig config, String normalization, Vocabulary vocabulary, TeacherConfig model,
-            int maxFrames, int batchSize, Settings settings, long seed, int firstEpoch, int lastEpoch, String runId) {
+    /**
+     * @param options the run's options: its model's temporal stride decides which samples can be aligned, its speed
+     *        perturbation resamples each sample anew every epoch
+     */
+    public EpochReader(FeatureStreamConfig config, String normalization, Vocabulary vocabulary, RunOptions options,
+            Settings settings, int firstEpoch, int lastEpoch, String runId) {
         this.config = config;
         this.normalization = normalization;
         this.vocabulary = vocabulary;
-        this.model = model;
-        this.maxFrames = maxFrames;
-        this.batchSize = batchSize;
+        this.model = options.model();
+        this.maxFrames = options.maxFrames();
+        this.batchSize = options.batchSize();
+        this.speed = options.speedPerturbation();
         this.settings = settings;
-        this.seed = seed;
+        this.seed = options.seed();
         this.firstEpoch = firstEpoch;
         this.lastEpoch = lastEpoch;
         this.queue = new ArrayBlockingQueue<>(settings.prefetchBatches());
@@ -130,6 +138,7 @@ public final class EpochReader implements AutoCloseable {
         BatchAssembler assembler = new BatchAssembler(batchSize, settings.shuffleBuffer(), settings.bucketBatches(),
                 new Random(epochSeed(seed, epoch)));
         SamplePreparer preparer = new SamplePreparer(model, vocabulary, maxFrames);
+        Random speeds = new Random(~epochSeed(seed, epoch));
         long samples = 0;
         PassSummary summary;
         try (SamplePass pass = stream.open(PassRequest.expectingDescription(Split.TRAIN, normalization))) {
@@ -141,7 +150,7 @@ public final class EpochReader implements AutoCloseable {
                 var example = preparer.prepare(sample);
                 if (example.isPresent()) {
                     samples++;
-                    for (TeacherBatch batch : assembler.add(example.get())) {
+                    for (TeacherBatch batch : assembler.add(perturbed(example.get(), speeds))) {
                         queue.put(new Batch(epoch, batch));
                     }
                 }
@@ -152,6 +161,15 @@ public final class EpochReader implements AutoCloseable {
             queue.put(new Batch(epoch, batch));
         }
         queue.put(new EpochEnd(epoch, samples, summary, preparer.skipped()));
+    }
+
+    private BatchAssembler.Example perturbed(BatchAssembler.Example example, Random random) {
+        if (!speed.enabled()) {
+            return example;
+        }
+        float[] features = speed.apply(example.features(), example.targets(), model, random);
+        return new BatchAssembler.Example(example.id(), features, features.length / FeatureLayout.DIMS,
+                example.targets());
     }
 
     /** Stops the loader (it may be blocked on a full queue or in a poll) and waits for it briefly. */

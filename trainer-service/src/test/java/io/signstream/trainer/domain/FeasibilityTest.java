@@ -76,4 +76,17 @@ class FeasibilityTest {
         String old = json.writeValueAsString(options).replace("\"maxUnalignableShare\":0.05", "\"unknown\":1");
         assertEquals(1.0, json.readValue(old, RunOptions.class).maxUnalignableShare());
     }
+
+    @Test
+    void speedPerturbationTravelsInRunJsonAndIsOffForOlderRuns() throws Exception {
+        ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        RunOptions options = new RunOptions(1, 2, 1e-3f, -1, 1L, "small", TeacherConfig.small(), 600, 5, 0.05,
+                new io.signstream.teacher.SpeedPerturbation(0.7, 1.4));
+        RunOptions read = json.readValue(json.writeValueAsBytes(options), RunOptions.class);
+        assertEquals(options, read);
+        assertEquals(1.4, read.speedPerturbation().maxFactor());
+        String old = json.writeValueAsString(options).replaceAll("\"speedPerturbation\":\\{[^}]*\\}", "\"unknown\":1");
+        assertTrue(!old.contains("speedPerturbation"), old);
+        assertTrue(!json.readValue(old, RunOptions.class).speedPerturbation().enabled());
+    }
 }
