@@ -35,7 +35,13 @@ final class Demo {
      * ~8% in 1.5, while 30 glosses x 160 samples stay near 90% (the model memorizes; see
      * teacher-model/benchmarks/results/synthetic-learning-*). The tiny one is the end-to-end test's.
      */
-    record Size(SyntheticSourceOptions data, int epochs, int batchSize, double learningRate) {
+    record Size(SyntheticSourceOptions data, int epochs, int batchSize, double learningRate,
+            Map<String, Object> training) {
+
+        Size(SyntheticSourceOptions data, int epochs, int batchSize, double learningRate) {
+            this(data, epochs, batchSize, learningRate, Map.of());
+        }
+
         static Size full() {
             return new Size(SyntheticOptions.defaults().withVocabularySize(24).withSamples(1200, 40, 40), 20, 4, 2e-3);
         }
@@ -124,6 +130,7 @@ final class Demo {
         request.put("batchSize", size.batchSize());
         request.put("learningRate", size.learningRate());
         request.put("seed", 7);
+        request.putAll(size.training());
         Workflow.TrainingFollow training = workflow.train(request);
         if (!"COMPLETED".equals(training.run().path("status").asText())) {
             throw new IllegalStateException("training did not complete: " + training.run().path("message").asText());

@@ -94,17 +94,17 @@ public final class Main {
                 Demo.Size size = Demo.size(options.get("data", "demo"), options.has("tiny"));
                 if (options.has("epochs")) {
                     size = new Demo.Size(size.data(), Integer.parseInt(options.get("epochs", "")), size.batchSize(),
-                            size.learningRate());
+                            size.learningRate(), size.training());
                 }
                 if (options.has("glosses")) {
                     size = new Demo.Size(size.data().withVocabularySize(Integer.parseInt(options.get("glosses", ""))),
-                            size.epochs(), size.batchSize(), size.learningRate());
+                            size.epochs(), size.batchSize(), size.learningRate(), size.training());
                 }
                 if (options.has("train-samples")) {
                     var data = size.data();
                     int train = Integer.parseInt(options.get("train-samples", ""));
                     size = new Demo.Size(data.withSamples(train, data.devSamples(), data.testSamples()), size.epochs(),
-                            size.batchSize(), size.learningRate());
+                            size.batchSize(), size.learningRate(), size.training());
                 }
                 new Demo(stack, settings, progress).run(size, options.has("keep-up"));
             }

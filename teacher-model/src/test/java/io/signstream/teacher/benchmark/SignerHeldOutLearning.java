@@ -55,8 +55,15 @@ public final class SignerHeldOutLearning {
     static final Path TABLE = Path.of("benchmarks", "results", "signer-held-out-learning");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    /**
+     * @param trainWer greedy WER on the first {@value #PROBE} train samples (trained on)
+     * @param seenSignerWer greedy WER on {@value #PROBE} further train-split sentences of the training signers that
+     *        are never trained on: with devWer it separates "new sentences" from "new signers"
+     */
     record Epoch(int epoch, double meanLoss, double medianGradNorm, double devWer, double devSer, double testWer,
-            double testSer, double seconds, double medianStepMillis) {}
+            double testSer, double trainWer, double seenSignerWer, double seconds, double medianStepMillis) {}
+
+    static final int PROBE = 100;
 
     public static void main(String[] args) throws IOException {
         if (args.length > 0 && args[0].equals("table")) {
@@ -69,13 +76,18 @@ public final class SignerHeldOutLearning {
         int epochs = Integer.parseInt(arg(args, 4, "12"));
         int batchSize = Integer.parseInt(arg(args, 5, "4"));
         float lr = Float.parseFloat(arg(args, 6, "2e-3"));
-        SignerHeldOutOptions options = SignerHeldOutOptions.defaults();
-        int trainCount = Integer.parseInt(arg(args, 7, Integer.toString(options.trainSamples())));
+        SignerHeldOutOptions defaults = SignerHeldOutOptions.defaults();
+        int trainCount = Integer.parseInt(arg(args, 7, Integer.toString(defaults.trainSamples())));
+        // Generated beyond trainCount: sentences of the training signers that are never trained on.
+        SignerHeldOutOptions options = defaults.withSamples(trainCount + PROBE, defaults.devSamples(),
+                defaults.testSamples());
         double minutes = Double.parseDouble(arg(args, 8, "0"));
 
         SyntheticCorpus corpus = new SyntheticCorpus(new SignerHeldOutDataset(options));
         long generating = System.nanoTime();
-        List<SyntheticCorpus.Sample> train = corpus.samples(Split.TRAIN, trainCount);
+        List<SyntheticCorpus.Sample> all = corpus.samples(Split.TRAIN, trainCount + PROBE);
+        List<SyntheticCorpus.Sample> train = all.subList(0, trainCount);
+        List<SyntheticCorpus.Sample> seen = all.subList(trainCount, trainCount + PROBE);
         List<SyntheticCorpus.Sample> dev = corpus.samples(Split.DEV, options.devSamples());
         List<SyntheticCorpus.Sample> test = corpus.samples(Split.TEST, options.testSamples());
         System.out.printf(Locale.ROOT, "data: %d/%d/%d samples, %d glosses, generated and normalized in %.0f s%n",
@@ -86,14 +98,14 @@ public final class SignerHeldOutLearning {
                 TeacherConfig base = SyntheticLearningCurve.overrides(
                         preset.equals("defaults") ? TeacherConfig.defaults() : TeacherConfig.small());
                 TeacherConfig config = base.withTemporalStride(stride).withTemporalAttention(attention);
-                runVariant(preset, config, corpus.vocabularySize(), train, dev, test, epochs, batchSize, lr, minutes,
-                        options);
+                runVariant(preset, config, corpus.vocabularySize(), train, seen, dev, test, epochs, batchSize, lr,
+                        minutes, options);
             }
         }
     }
 
     static void runVariant(String preset, TeacherConfig config, int vocabulary, List<SyntheticCorpus.Sample> train,
-            List<SyntheticCorpus.Sample> dev, List<SyntheticCorpus.Sample> test, int epochs, int batchSize, float lr,
+            List<SyntheticCorpus.Sample> seen, List<SyntheticCorpus.Sample> dev, List<SyntheticCorpus.Sample> test, int epochs, int batchSize, float lr,
             double minutes, SignerHeldOutOptions options) throws IOException {
         // -Dbench.tag=... names a variant beyond preset/stride/attention (another width, rate, ...).
         String tag = System.getProperty("bench.tag", "");
@@ -144,13 +156,15 @@ public final class SignerHeldOutLearning {
                 double seconds = (System.nanoTime() - epochStart) / 1e9;
                 double[] devScores = score(session, dev, batchSize);
                 double[] testScores = score(session, test, batchSize);
+                double trainWer = score(session, train.subList(0, Math.min(PROBE, train.size())), batchSize)[0];
+                double seenWer = score(session, seen, batchSize)[0];
                 Epoch row = new Epoch(epoch, loss / stepsPerEpoch, median(norms), devScores[0], devScores[1],
-                        testScores[0], testScores[1], seconds, median(stepMillis));
+                        testScores[0], testScores[1], trainWer, seenWer, seconds, median(stepMillis));
                 curve.add(row);
                 System.out.printf(Locale.ROOT, "%s epoch %d: loss %.4f, grad norm median %.3g, dev WER %.1f%%, "
-                        + "test WER %.1f%% (SER %.1f%%), %.1f s, step %.0f ms%n", name, epoch, row.meanLoss(),
-                        row.medianGradNorm(), 100 * row.devWer(), 100 * row.testWer(), 100 * row.testSer(), seconds,
-                        row.medianStepMillis());
+                        + "test WER %.1f%% (SER %.1f%%), train WER %.1f%%, seen-signer WER %.1f%%, %.1f s, step %.0f ms%n",
+                        name, epoch, row.meanLoss(), row.medianGradNorm(), 100 * row.devWer(), 100 * row.testWer(),
+                        100 * row.testSer(), 100 * trainWer, 100 * seenWer, seconds, row.medianStepMillis());
                 writeResult(name, preset, config, parameters, train.size(), impossible, epochs, batchSize, lr, curve,
                         options);
                 if (minutes > 0 && (System.nanoTime() - started) / 60e9 >= minutes && epoch < epochs) {
@@ -196,6 +210,8 @@ public final class SignerHeldOutLearning {
         result.put("devSer", best.devSer());
         result.put("testWer", best.testWer());
         result.put("testSer", best.testSer());
+        result.put("trainWer", best.trainWer());
+        result.put("seenSignerWer", best.seenSignerWer());
         result.put("data", options);
         result.put("epochs", curve);
         Files.createDirectories(RUNS);
@@ -239,23 +255,44 @@ public final class SignerHeldOutLearning {
                 + "(left out of training). Step: median training step (batch as listed). Written by "
                 + "SignerHeldOutLearning on this 2-core machine.\n\n"
                 + "| variant | stride | temporal attention | parameters | unalignable train | epochs | best dev epoch "
-                + "| dev WER | test WER | test SER | s / epoch | step ms | training s | peak lr |\n"
-                + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+                + "| dev WER | test WER | test SER | train WER | seen-signer WER | s / epoch | step ms | training s "
+                + "| peak lr | notes |\n"
+                + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (JsonNode r : runs) {
             md.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %d of %d | %d/%d | %d | %.1f%% | %.1f%% | %.1f%% "
-                    + "| %.0f | %.0f | %.0f | %.1g |%n", r.path("variant").asText(), r.path("temporalStride").asInt(),
+                    + "| %.1f%% | %.1f%% | %.0f | %.0f | %.0f | %.1g | %s |%n", r.path("variant").asText(), r.path("temporalStride").asInt(),
                     r.path("temporalAttention").asBoolean() ? "yes" : "no", r.path("parameters").asLong(),
                     r.path("unalignableTrainSamples").asLong(), r.path("trainSamples").asInt(),
                     r.path("epochsRun").asInt(), r.path("plannedEpochs").asInt(), r.path("bestDevEpoch").asInt(),
                     100 * r.path("devWer").asDouble(), 100 * r.path("testWer").asDouble(),
-                    100 * r.path("testSer").asDouble(), r.path("secondsPerEpoch").asDouble(),
+                    100 * r.path("testSer").asDouble(), 100 * r.path("trainWer").asDouble(Double.NaN),
+                    100 * r.path("seenSignerWer").asDouble(Double.NaN), r.path("secondsPerEpoch").asDouble(),
                     r.path("medianStepMillis").asDouble(), r.path("trainingSeconds").asDouble(),
-                    r.path("peakLearningRate").asDouble()));
+                    r.path("peakLearningRate").asDouble(), notes(r)));
         }
         Files.createDirectories(TABLE.getParent());
         Files.writeString(Path.of(TABLE + ".md"), md.toString());
         JSON.writeValue(Path.of(TABLE + ".json").toFile(), runs);
         System.out.print(md);
+    }
+
+    /** What a variant changed beyond stride and attention: normalization, augmentation, dropout. */
+    private static String notes(JsonNode r) {
+        List<String> notes = new ArrayList<>();
+        if (!r.path("normalization").asText("channel").equals("channel")) {
+            notes.add("z-score per " + r.path("normalization").asText());
+        }
+        if (!r.path("speedPerturbation").asText("1,1").equals("1,1")) {
+            notes.add("speed " + r.path("speedPerturbation").asText().replace(",", "-") + "x");
+        }
+        if (r.path("dropout").asDouble(0) > 0) {
+            notes.add("dropout " + r.path("dropout").asDouble());
+        }
+        JsonNode c = r.path("config");
+        if (c.path("lstmHidden").asInt(32) != 32 && r.path("preset").asText().equals("small")) {
+            notes.add("LSTM " + c.path("lstmHidden").asInt());
+        }
+        return String.join(", ", notes);
     }
 
     private static double median(List<Double> values) {
