@@ -23,9 +23,10 @@ class DefaultModelTest {
             assertEquals(expectedParameters(config, VOCABULARY), session.parameterCount());
             TeacherBatch batch = TestBatches.batch(new int[] {40}, null, 1);
             List<float[][]> out = session.logProbs(batch);
-            assertEquals(3, out.get(0).length);
+            int stride = config.temporalStride();
+            assertEquals((40 + stride - 1) / stride, out.get(0).length);
             assertEquals(VOCABULARY + 1, out.get(0)[0].length);
-            for (float v : out.get(0)[2]) {
+            for (float v : out.get(0)[out.get(0).length - 1]) {
                 assertTrue(Float.isFinite(v));
             }
         }
@@ -33,8 +34,11 @@ class DefaultModelTest {
 
     @Test
     void smallConfigCount() {
-        try (TeacherSession session = TeacherSession.create(TeacherConfig.small(), 8, 1)) {
-            assertEquals(expectedParameters(TeacherConfig.small(), 8), session.parameterCount());
+        for (TeacherConfig config : List.of(TeacherConfig.small(), TeacherConfig.small().withTemporalAttention(true),
+                TeacherConfig.small().withTemporalStride(16), TeacherConfig.small().withTemporalStride(1))) {
+            try (TeacherSession session = TeacherSession.create(config, 8, 1)) {
+                assertEquals(expectedParameters(config, 8), session.parameterCount(), config.toString());
+            }
         }
     }
 
@@ -53,6 +57,11 @@ class DefaultModelTest {
         }
         if (c.crossModalAttention()) {
             fusion += 4L * (token * token + token) + 2L * token;
+        }
+        if (c.temporalAttention()) {
+            // query, key, value, output Linear(F -> F) and a LayerNorm(F) over the fused width F; the stride
+            // changes no parameter (pools and the restore have none)
+            fusion += 4L * ((long) c.fusionHidden() * c.fusionHidden() + c.fusionHidden()) + 2L * c.fusionHidden();
         }
         int stem = c.stemChannels();
         long total = fusion + (long) c.fusionHidden() * stem * 7 + 2L * stem + (long) c.fusionHidden() * stem + 2L * stem;
