@@ -256,11 +256,11 @@ public final class SignerHeldOutLearning {
                 + "SignerHeldOutLearning on this 2-core machine.\n\n"
                 + "| variant | stride | temporal attention | parameters | unalignable train | epochs | best dev epoch "
                 + "| dev WER | test WER | test SER | train WER | seen-signer WER | s / epoch | step ms | training s "
-                + "| peak lr | notes |\n"
-                + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+                + "| notes |\n"
+                + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (JsonNode r : runs) {
             md.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %d of %d | %d/%d | %d | %.1f%% | %.1f%% | %.1f%% "
-                    + "| %.1f%% | %.1f%% | %.0f | %.0f | %.0f | %.1g | %s |%n", r.path("variant").asText(), r.path("temporalStride").asInt(),
+                    + "| %.1f%% | %.1f%% | %.0f | %.0f | %.0f | %s |%n", r.path("variant").asText(), r.path("temporalStride").asInt(),
                     r.path("temporalAttention").asBoolean() ? "yes" : "no", r.path("parameters").asLong(),
                     r.path("unalignableTrainSamples").asLong(), r.path("trainSamples").asInt(),
                     r.path("epochsRun").asInt(), r.path("plannedEpochs").asInt(), r.path("bestDevEpoch").asInt(),
@@ -268,7 +268,7 @@ public final class SignerHeldOutLearning {
                     100 * r.path("testSer").asDouble(), 100 * r.path("trainWer").asDouble(Double.NaN),
                     100 * r.path("seenSignerWer").asDouble(Double.NaN), r.path("secondsPerEpoch").asDouble(),
                     r.path("medianStepMillis").asDouble(), r.path("trainingSeconds").asDouble(),
-                    r.path("peakLearningRate").asDouble(), notes(r)));
+                    notes(r)));
         }
         Files.createDirectories(TABLE.getParent());
         Files.writeString(Path.of(TABLE + ".md"), md.toString());
@@ -289,9 +289,10 @@ public final class SignerHeldOutLearning {
             notes.add("dropout " + r.path("dropout").asDouble());
         }
         JsonNode c = r.path("config");
-        if (c.path("lstmHidden").asInt(32) != 32 && r.path("preset").asText().equals("small")) {
-            notes.add("LSTM " + c.path("lstmHidden").asInt());
-        }
+        // Runs recorded before the config was part of the result all used the first round's small(): 64 / 32.
+        notes.add(0, c.isMissingNode() ? "fusion 64, LSTM 32"
+                : "fusion " + c.path("fusionHidden").asInt() + ", LSTM " + c.path("lstmHidden").asInt());
+        notes.add("lr " + r.path("peakLearningRate").asDouble());
         return String.join(", ", notes);
     }
 
