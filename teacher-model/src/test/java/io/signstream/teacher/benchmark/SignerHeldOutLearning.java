@@ -260,13 +260,13 @@ public final class SignerHeldOutLearning {
                 + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (JsonNode r : runs) {
             md.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %d of %d | %d/%d | %d | %.1f%% | %.1f%% | %.1f%% "
-                    + "| %.1f%% | %.1f%% | %.0f | %.0f | %.0f | %s |%n", r.path("variant").asText(), r.path("temporalStride").asInt(),
+                    + "| %s | %s | %.0f | %.0f | %.0f | %s |%n", r.path("variant").asText(), r.path("temporalStride").asInt(),
                     r.path("temporalAttention").asBoolean() ? "yes" : "no", r.path("parameters").asLong(),
                     r.path("unalignableTrainSamples").asLong(), r.path("trainSamples").asInt(),
                     r.path("epochsRun").asInt(), r.path("plannedEpochs").asInt(), r.path("bestDevEpoch").asInt(),
                     100 * r.path("devWer").asDouble(), 100 * r.path("testWer").asDouble(),
-                    100 * r.path("testSer").asDouble(), 100 * r.path("trainWer").asDouble(Double.NaN),
-                    100 * r.path("seenSignerWer").asDouble(Double.NaN), r.path("secondsPerEpoch").asDouble(),
+                    100 * r.path("testSer").asDouble(), percent(r.path("trainWer")), percent(r.path("seenSignerWer")),
+                    r.path("secondsPerEpoch").asDouble(),
                     r.path("medianStepMillis").asDouble(), r.path("trainingSeconds").asDouble(),
                     notes(r)));
         }
@@ -274,6 +274,11 @@ public final class SignerHeldOutLearning {
         Files.writeString(Path.of(TABLE + ".md"), md.toString());
         JSON.writeValue(Path.of(TABLE + ".json").toFile(), runs);
         System.out.print(md);
+    }
+
+    /** "-" for a figure a run recorded before it was measured. */
+    private static String percent(JsonNode value) {
+        return value.isNumber() ? String.format(Locale.ROOT, "%.1f%%", 100 * value.asDouble()) : "-";
     }
 
     /** What a variant changed beyond stride and attention: normalization, augmentation, dropout. */
