@@ -37,9 +37,14 @@ public final class CtcLoss {
 
     /** Frames a target needs: one per label plus a blank between each pair of equal neighbours. */
     public static int requiredFrames(int[] target) {
-        int required = target.length;
-        for (int i = 1; i < target.length; i++) {
-            if (target[i] == target[i - 1]) {
+        return requiredFrames(java.util.Arrays.stream(target).boxed().toList());
+    }
+
+    /** The same rule for labels of any kind (gloss names before they are encoded): equal neighbours need a blank. */
+    public static int requiredFrames(java.util.List<?> labels) {
+        int required = labels.size();
+        for (int i = 1; i < labels.size(); i++) {
+            if (labels.get(i).equals(labels.get(i - 1))) {
                 required++;
             }
         }

@@ -92,15 +92,6 @@ public class I3dTeacher extends CompositeBlock {
         return layers;
     }
 
-    /** Frames the Inception trunk leaves: each of its strided layers' floor rule in turn (ceil(T/4) or ceil(T/16)). */
-    static int trunkLength(int temporalStride, int frames) {
-        int length = frames;
-        for (StridedLayer layer : stridedLayers(temporalStride == 1 ? 4 : temporalStride)) {
-            length = layer.outputLength(length);
-        }
-        return length;
-    }
-
     /**
      * Output frames for an input of {@code frames} frames at this output stride: each strided layer's floor
      * rule in turn, which is ceil(T/16), ceil(T/4) or T.

@@ -11,7 +11,7 @@ import io.signstream.teacher.TeacherConfig;
 /**
  * How many train samples of a run cannot be aligned at its model's temporal stride: after the stride, fewer output
  * frames remain than CTC needs for the sample's glosses (one per gloss plus a blank between equal neighbours, see
- * {@link SamplePreparer#requiredFrames}). Counted by the run-start scan of the train split over the samples of the
+ * {@link io.signstream.teacher.ctc.CtcLoss#requiredFrames(java.util.List)}). Counted by the run-start scan of the train split over the samples of the
  * run's normalization that have glosses and are not too long, at the run's stride and at every other stride the
  * model can be built with, so a refusal can name the stride that would fit.
  *
@@ -72,7 +72,7 @@ public record Feasibility(
         /** Records one sample that has glosses and is not too long. */
         public void add(List<String> glosses, int frames) {
             samples++;
-            int required = SamplePreparer.requiredFrames(glosses);
+            int required = io.signstream.teacher.ctc.CtcLoss.requiredFrames(glosses);
             for (Map.Entry<Integer, TeacherConfig> stride : atStride.entrySet()) {
                 if (stride.getValue().outputLength(frames) < required) {
                     unalignable.merge(stride.getKey(), 1L, Long::sum);

@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import io.signstream.featurestream.NormalizedSample;
 import io.signstream.scoring.Vocabulary;
 import io.signstream.teacher.TeacherConfig;
+import io.signstream.teacher.ctc.CtcLoss;
 
 /**
  * Decides which stamped train samples a run can learn from, and encodes their glosses. Skipped samples are
@@ -48,7 +49,7 @@ public final class SamplePreparer {
         if (reason != null) {
             return reason;
         }
-        if (model.outputLength(frames) < requiredFrames(glosses)) {
+        if (model.outputLength(frames) < CtcLoss.requiredFrames(glosses)) {
             return TOO_SHORT_FOR_GLOSSES;
         }
         return null;
@@ -63,17 +64,6 @@ public final class SamplePreparer {
             return NO_GLOSSES;
         }
         return null;
-    }
-
-    /** Output frames CTC needs for these glosses: one per gloss plus a blank between each pair of equal neighbours. */
-    public static int requiredFrames(List<String> glosses) {
-        int needed = glosses.size();
-        for (int i = 1; i < glosses.size(); i++) {
-            if (glosses.get(i).equals(glosses.get(i - 1))) {
-                needed++; // a repeated gloss needs a blank between its two occurrences
-            }
-        }
-        return needed;
     }
 
     public Optional<BatchAssembler.Example> prepare(NormalizedSample sample) {

@@ -35,9 +35,9 @@ class SamplePreparerTest {
 
     @Test
     void requiredFramesCountABlankBetweenRepeats() {
-        assertEquals(14, SamplePreparer.requiredFrames(PHOENIX_GLOSSES));
-        assertEquals(3, SamplePreparer.requiredFrames(List.of("A", "A")));
-        assertEquals(2, SamplePreparer.requiredFrames(List.of("A", "B")));
+        assertEquals(14, io.signstream.teacher.ctc.CtcLoss.requiredFrames(PHOENIX_GLOSSES));
+        assertEquals(3, io.signstream.teacher.ctc.CtcLoss.requiredFrames(List.of("A", "A")));
+        assertEquals(2, io.signstream.teacher.ctc.CtcLoss.requiredFrames(List.of("A", "B")));
     }
 
     @Test
