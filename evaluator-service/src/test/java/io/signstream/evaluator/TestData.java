@@ -1,5 +1,10 @@
 package io.signstream.evaluator;
 
+import io.signstream.featurenormalization.NoiseFloor;
+import io.signstream.featurenormalization.Normalization;
+import io.signstream.featurenormalization.Normalizations;
+import io.signstream.featurenormalization.PerChannelZScore;
+
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,15 +47,13 @@ import io.signstream.teacher.TeacherSession;
  */
 public final class TestData {
 
-    public static final NormalizationStamp STAMP = NormalizationStamp.newBuilder()
-            .setState(NormalizationStamp.State.NORMALIZED)
-            .setMethod("zscore-per-channel").setMethodVersion(1)
-            .putParameters("epsilon", "1.0E-5")
-            .setNormalizedBy("normalization-test").setNormalizedAtEpochMs(1_700_000_000_000L)
-            .build();
+    /** The normalization service's default arithmetic (the shared implementation). */
+    private static final Normalization DEFAULT = Normalizations.create(PerChannelZScore.METHOD);
+    public static final NormalizationStamp STAMP = stamp(DEFAULT);
     public static final String NORMALIZATION = NormalizationStamps.describe(STAMP);
-    /** Another arithmetic: what a checkpoint trained on differently normalized data would carry. */
-    public static final String OTHER_NORMALIZATION = NormalizationStamps.describe(STAMP.toBuilder().setMethodVersion(2).build());
+    /** Another arithmetic (version 1): what a checkpoint trained on differently normalized data would carry. */
+    public static final String OTHER_NORMALIZATION = NormalizationStamps.describe(stamp(
+            Normalizations.create(PerChannelZScore.METHOD, 1, 1e-6, NoiseFloor.DEFAULT)));
     /** An extra dev record without stamp: the evaluator must refuse it, never score it. */
     public static final String UNSTAMPED_DEV_ID = "dev-unstamped-00000";
 
@@ -67,34 +70,21 @@ public final class TestData {
         List<FeatureSample> samples = new ArrayList<>();
         for (SyntheticSample sample : DATASET.samples(split)) {
             samples.add(sample.toFeatureSample().toBuilder()
-                    .setFeatures(FeatureTensor.toBytes(zscore(sample.features(), sample.frames())))
+                    .setFeatures(FeatureTensor.toBytes(DEFAULT.apply(sample.features(), sample.frames(),
+                            FeatureLayout.DIMS)))
                     .setNormalization(STAMP)
                     .build());
         }
         return samples;
     }
 
-    /** Per-sample, per-channel z-score over time (the contract's default method), in double precision. */
-    static float[] zscore(float[] values, int frames) {
-        float[] out = new float[values.length];
-        int dims = FeatureLayout.DIMS;
-        for (int c = 0; c < dims; c++) {
-            double mean = 0;
-            for (int t = 0; t < frames; t++) {
-                mean += values[t * dims + c];
-            }
-            mean /= frames;
-            double variance = 0;
-            for (int t = 0; t < frames; t++) {
-                double d = values[t * dims + c] - mean;
-                variance += d * d;
-            }
-            double std = Math.sqrt(variance / frames + 1e-5);
-            for (int t = 0; t < frames; t++) {
-                out[t * dims + c] = (float) ((values[t * dims + c] - mean) / std);
-            }
-        }
-        return out;
+    private static NormalizationStamp stamp(Normalization normalization) {
+        return NormalizationStamp.newBuilder()
+                .setState(NormalizationStamp.State.NORMALIZED)
+                .setMethod(normalization.method()).setMethodVersion(normalization.version())
+                .putAllParameters(normalization.parameters())
+                .setNormalizedBy("normalization-test").setNormalizedAtEpochMs(1_700_000_000_000L)
+                .build();
     }
 
     /** Publishes train, dev and test (stamped) and one unstamped dev record, once per JVM. */

@@ -1,5 +1,9 @@
 package io.signstream.teacher;
 
+import io.signstream.featurenormalization.Normalizations;
+import io.signstream.featurenormalization.PerChannelZScore;
+import io.signstream.featurenormalization.PerSampleZScore;
+
 import io.signstream.contract.FeatureLayout;
 import io.signstream.contract.proto.Split;
 import io.signstream.localstack.synthetic.SyntheticDataset;
@@ -10,14 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The demo's synthetic data as the trainer sees it: {@link SyntheticDataset} samples, z-scored per sample and
- * channel over time with the normalization service's arithmetic ((x - mean) / max(std, 1e-6), population std,
- * statistics in double), glosses mapped to ids 1..V in the data set's gloss order.
+ * The demo's synthetic data as the trainer sees it: {@link SyntheticDataset} samples normalized with the
+ * normalization service's default (the shared {@link PerChannelZScore}, version 2), glosses mapped to ids 1..V in
+ * the data set's gloss order.
  */
 public final class SyntheticCorpus {
-
-    /** The normalization service's default epsilon. */
-    public static final double EPSILON = 1e-6;
 
     /** One normalized sample with its target ids. */
     public record Sample(String id, float[] features, int frames, int[] targets) {
@@ -62,60 +63,15 @@ public final class SyntheticCorpus {
         return batches;
     }
 
-    /** -Dcorpus.normalization=channel (default, the service's default) | sample (one mean/std per sample) | none. */
+    /**
+     * -Dcorpus.normalization=channel (default: the service's default, per sample and channel) | sample (the service's
+     * per-sample method: one mean and std per sample) | none.
+     */
     private static float[] normalize(float[] values, int frames) {
-        String method = System.getProperty("corpus.normalization", "channel");
-        if (method.equals("none")) {
-            return values;
-        }
-        if (method.equals("sample")) {
-            double sum = 0;
-            for (float v : values) {
-                sum += v;
-            }
-            double mean = sum / values.length;
-            double squares = 0;
-            for (float v : values) {
-                squares += (v - mean) * (v - mean);
-            }
-            double scale = 1.0 / Math.max(Math.sqrt(squares / values.length), EPSILON);
-            float[] normalized = new float[values.length];
-            for (int i = 0; i < values.length; i++) {
-                normalized[i] = (float) ((values[i] - mean) * scale);
-            }
-            return normalized;
-        }
-        return zScore(values, frames);
-    }
-
-    /** Per channel over time: (x - mean) / max(population std, 1e-6), accumulated in double. */
-    public static float[] zScore(float[] values, int frames) {
-        int dims = FeatureLayout.DIMS;
-        double[] mean = new double[dims];
-        for (int t = 0; t < frames; t++) {
-            for (int c = 0; c < dims; c++) {
-                mean[c] += values[t * dims + c];
-            }
-        }
-        for (int c = 0; c < dims; c++) {
-            mean[c] /= frames;
-        }
-        double[] scale = new double[dims];
-        for (int t = 0; t < frames; t++) {
-            for (int c = 0; c < dims; c++) {
-                double deviation = values[t * dims + c] - mean[c];
-                scale[c] += deviation * deviation;
-            }
-        }
-        for (int c = 0; c < dims; c++) {
-            scale[c] = 1.0 / Math.max(Math.sqrt(scale[c] / frames), EPSILON);
-        }
-        float[] normalized = new float[values.length];
-        for (int t = 0; t < frames; t++) {
-            for (int c = 0; c < dims; c++) {
-                normalized[t * dims + c] = (float) ((values[t * dims + c] - mean[c]) * scale[c]);
-            }
-        }
-        return normalized;
+        return switch (System.getProperty("corpus.normalization", "channel")) {
+            case "none" -> values;
+            case "sample" -> Normalizations.create(PerSampleZScore.METHOD).apply(values, frames, FeatureLayout.DIMS);
+            default -> Normalizations.create(PerChannelZScore.METHOD).apply(values, frames, FeatureLayout.DIMS);
+        };
     }
 }

@@ -1,5 +1,9 @@
 package io.signstream.trainer;
 
+import io.signstream.featurenormalization.Normalization;
+import io.signstream.featurenormalization.Normalizations;
+import io.signstream.featurenormalization.PerChannelZScore;
+
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +27,8 @@ import io.signstream.localstack.synthetic.SyntheticDataset;
 import io.signstream.localstack.synthetic.SyntheticOptions;
 
 /**
- * Publishes the tiny synthetic data set to a normalized-features topic as the normalization service would:
- * per-sample per-channel z-score (population std, divisor max(std, 1e-6)) and its stamp. Adds one unstamped
+ * Publishes the tiny synthetic data set to a normalized-features topic as the normalization service would: its
+ * default normalization (the shared {@link PerChannelZScore}, version 2) and a stamp with that method's identity. Adds one unstamped
  * TRAIN record that the trainer must refuse. Once per topic per JVM.
  */
 public final class NormalizedFixture {
@@ -32,12 +36,12 @@ public final class NormalizedFixture {
     /** 5 glosses, 16 train sentences of 2-3 glosses (32-72 frames): 4 steps per epoch at batch 4. */
     public static final SyntheticOptions OPTIONS = SyntheticOptions.tiny().withSamples(16, 4, 0);
     public static final String UNSTAMPED_ID = "unstamped-train-0";
+    private static final Normalization NORMALIZATION = Normalizations.create(PerChannelZScore.METHOD);
     public static final NormalizationStamp STAMP = NormalizationStamp.newBuilder()
             .setState(NormalizationStamp.State.NORMALIZED)
-            .setMethod("zscore-per-channel")
-            .setMethodVersion(1)
-            .putAllParameters(Map.of("epsilon", "1.0E-6", "divisor", "max(std,epsilon)", "std", "population",
-                    "statistics", "per-sample,per-channel,over-time"))
+            .setMethod(NORMALIZATION.method())
+            .setMethodVersion(NORMALIZATION.version())
+            .putAllParameters(NORMALIZATION.parameters())
             .setNormalizedBy("trainer-test")
             .build();
 
@@ -77,26 +81,8 @@ public final class NormalizedFixture {
     }
 
     public static FeatureSample normalize(FeatureSample raw) {
-        float[] x = FeatureTensor.toFloats(raw.getFeatures());
-        int frames = raw.getFrameCount();
-        int d = FeatureLayout.DIMS;
-        float[] z = new float[x.length];
-        for (int c = 0; c < d; c++) {
-            double mean = 0;
-            for (int t = 0; t < frames; t++) {
-                mean += x[t * d + c];
-            }
-            mean /= frames;
-            double variance = 0;
-            for (int t = 0; t < frames; t++) {
-                double dev = x[t * d + c] - mean;
-                variance += dev * dev;
-            }
-            double divisor = Math.max(Math.sqrt(variance / frames), 1e-6);
-            for (int t = 0; t < frames; t++) {
-                z[t * d + c] = (float) ((x[t * d + c] - mean) / divisor);
-            }
-        }
+        float[] z = NORMALIZATION.apply(FeatureTensor.toFloats(raw.getFeatures()), raw.getFrameCount(),
+                FeatureLayout.DIMS);
         return raw.toBuilder().setFeatures(FeatureTensor.toBytes(z))
                 .setNormalization(STAMP.toBuilder().setNormalizedAtEpochMs(System.currentTimeMillis())).build();
     }

@@ -9,7 +9,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import io.signstream.normalization.domain.Normalization;
+import io.signstream.featurenormalization.Normalization;
 import io.signstream.normalization.messaging.LoopMetrics;
 import io.signstream.normalization.messaging.NormalizationLoop;
 import io.signstream.normalization.messaging.NormalizationService;

@@ -1,5 +1,7 @@
 package io.signstream.normalization.domain;
 
+import io.signstream.featurenormalization.Normalization;
+
 import java.time.Clock;
 
 import io.signstream.contract.FeatureLayout;

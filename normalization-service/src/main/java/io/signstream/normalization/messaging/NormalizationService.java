@@ -14,9 +14,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.signstream.contract.SampleValidator;
-import io.signstream.normalization.domain.NoiseFloor;
-import io.signstream.normalization.domain.Normalization;
-import io.signstream.normalization.domain.Normalizations;
+import io.signstream.featurenormalization.NoiseFloor;
+import io.signstream.featurenormalization.Normalization;
+import io.signstream.featurenormalization.Normalizations;
 import io.signstream.normalization.domain.SampleNormalizer;
 import io.smallrye.common.annotation.Identifier;
 

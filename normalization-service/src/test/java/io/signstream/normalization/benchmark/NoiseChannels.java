@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
-import io.signstream.normalization.domain.NoiseFloor;
-import io.signstream.normalization.domain.Normalization;
-import io.signstream.normalization.domain.PerChannelZScore;
+import io.signstream.featurenormalization.NoiseFloor;
+import io.signstream.featurenormalization.Normalization;
+import io.signstream.featurenormalization.PerChannelZScore;
 
 /**
  * Measurement (not a timed test): which channels of a real MediaPipe Holistic recording carry nothing but float

@@ -1,5 +1,10 @@
 package io.signstream.normalization.domain;
 
+import io.signstream.featurenormalization.Normalization;
+import io.signstream.featurenormalization.PerChannelZScore;
+import io.signstream.featurenormalization.NoiseFloor;
+import io.signstream.featurenormalization.Normalizations;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -27,7 +27,7 @@ import io.signstream.localstack.LocalStack;
 import io.signstream.localstack.TopicLayout;
 import io.signstream.localstack.TopicProbe;
 import io.signstream.normalization.TestSamples;
-import io.signstream.normalization.domain.PerChannelZScore;
+import io.signstream.featurenormalization.PerChannelZScore;
 import io.signstream.normalization.domain.SampleNormalizer;
 
 /** The loop on its own, on topics of its own: what happens when the output cannot be written. */

@@ -1,4 +1,4 @@
-package io.signstream.normalization.domain;
+package io.signstream.featurenormalization;
 
 
 /**

@@ -1,4 +1,4 @@
-package io.signstream.normalization.domain;
+package io.signstream.featurenormalization;
 
 /**
  * Version 2's rule for a channel that carries nothing but float noise: its standard deviation over time is at most

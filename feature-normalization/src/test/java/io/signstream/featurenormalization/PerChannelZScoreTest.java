@@ -1,4 +1,4 @@
-package io.signstream.normalization.domain;
+package io.signstream.featurenormalization;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
