@@ -1,5 +1,6 @@
 package io.signstream.trainer.api;
 
+import io.signstream.contract.NormalizationStamps;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -126,7 +127,7 @@ class RunResourceTest {
         assertEquals(1, done.getInt("refusedRecords.NOT_NORMALIZED"), "the unstamped record is refused");
         assertTrue(done.getString("device").startsWith("cpu"), done.getString("device"));
         assertEquals(1.0, done.getDouble("firstBatch.overall.std"), 0.05, "normalized input reaches the model");
-        assertTrue(done.getString("normalization").startsWith("zscore-per-channel@v1"));
+        assertEquals(NormalizationStamps.describe(NormalizedFixture.STAMP), done.getString("normalization"));
         // 2-3 glosses in 32-72 frames: every sample aligns at stride 4; 16 at stride 16 would lose some
         assertEquals(4, done.getInt("feasibility.temporalStride"));
         assertEquals(16, done.getInt("feasibility.samples"));

@@ -1,5 +1,6 @@
 package io.signstream.trainer.domain;
 
+import io.signstream.contract.NormalizationStamps;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -107,7 +108,7 @@ class TrainingRunResumeTest {
                     .orElseThrow();
             assertEquals("runs/" + runId + "/epoch-0003/", lastCheckpoint.checkpointPrefix());
             assertEquals(LocalStack.DEFAULT_BUCKET, lastCheckpoint.bucket());
-            assertTrue(lastCheckpoint.normalization().startsWith("zscore-per-channel@v1"), lastCheckpoint.normalization());
+            assertEquals(NormalizationStamps.describe(NormalizedFixture.STAMP), lastCheckpoint.normalization());
             assertTrue(lastCheckpoint.metrics().containsKey("loss"), lastCheckpoint.metrics().toString());
             Map<String, Double> metrics = store.manifest(new CheckpointRef(runId, 3)).orElseThrow().metrics();
             assertEquals(3.0, metrics.get("epoch"));
