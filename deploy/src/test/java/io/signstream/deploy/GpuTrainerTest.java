@@ -119,4 +119,21 @@ class GpuTrainerTest {
         assertTrue(m.find(), "parent pom has no property " + name);
         return m.group(1).trim();
     }
+
+    /**
+     * libtorch's cu128 archive bundles its CUDA runtime, cuBLAS and cuDNN: the GPU image is built on the
+     * CUDA "base" image (driver hooks, no libraries), so they are not in the image twice, and README.md
+     * names the driver that CUDA 12.8 needs.
+     */
+    @Test
+    void theGpuImageCarriesCudaLibrariesOnceAndTheReadmeNamesTheDriver() {
+        String readme = Repository.read(Repository.deployDir().resolve("README.md"));
+        Matcher build = Pattern.compile("docker build[^\\n]*--build-arg CUDA_IMAGE=(\\S+)[^\\n]*trainer-service").matcher(readme);
+        assertTrue(build.find(), "README.md does not build the trainer with --build-arg CUDA_IMAGE=...");
+        assertTrue(build.group(1).matches("nvidia/cuda:12\\.8\\.\\d+-base-ubuntu\\S+"),
+                "the trainer's CUDA image " + build.group(1) + " is not CUDA 12.8's base image (no cuDNN, no CUDA libraries)");
+        assertTrue(Repository.read(Repository.dockerfile(Repository.TRAINER)).contains("ARG CUDA_IMAGE="),
+                "the trainer's Dockerfile.jvm no longer takes CUDA_IMAGE");
+        assertTrue(readme.contains("570.26"), "README.md does not name CUDA 12.8's minimum NVIDIA driver (570.26)");
+    }
 }
