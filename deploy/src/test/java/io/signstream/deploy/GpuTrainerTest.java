@@ -122,18 +122,23 @@ class GpuTrainerTest {
 
     /**
      * libtorch's cu128 archive bundles its CUDA runtime, cuBLAS and cuDNN: the GPU image is built on the
-     * CUDA "base" image (driver hooks, no libraries), so they are not in the image twice, and README.md
-     * names the driver that CUDA 12.8 needs.
+     * CUDA "base" image (driver hooks, no libraries), by default of the Dockerfile and wherever README.md
+     * names one, so they are not in the image twice, and README.md names the driver that CUDA 12.8 needs.
      */
     @Test
     void theGpuImageCarriesCudaLibrariesOnceAndTheReadmeNamesTheDriver() {
+        String baseImage = "nvidia/cuda:12\\.8\\.\\d+-base-ubuntu\\S+";
+        Matcher from = Pattern.compile("(?m)^ARG CUDA_IMAGE=(\\S+)").matcher(Repository.read(Repository.dockerfile(Repository.TRAINER)));
+        assertTrue(from.find(), "the trainer's Dockerfile.jvm no longer takes CUDA_IMAGE");
+        assertTrue(from.group(1).matches(baseImage), "the trainer's Dockerfile.jvm builds on " + from.group(1)
+                + " by default, not CUDA 12.8's base image (no cuDNN, no CUDA libraries)");
         String readme = Repository.read(Repository.deployDir().resolve("README.md"));
-        Matcher build = Pattern.compile("docker build[^\\n]*--build-arg CUDA_IMAGE=(\\S+)[^\\n]*trainer-service").matcher(readme);
-        assertTrue(build.find(), "README.md does not build the trainer with --build-arg CUDA_IMAGE=...");
-        assertTrue(build.group(1).matches("nvidia/cuda:12\\.8\\.\\d+-base-ubuntu\\S+"),
-                "the trainer's CUDA image " + build.group(1) + " is not CUDA 12.8's base image (no cuDNN, no CUDA libraries)");
-        assertTrue(Repository.read(Repository.dockerfile(Repository.TRAINER)).contains("ARG CUDA_IMAGE="),
-                "the trainer's Dockerfile.jvm no longer takes CUDA_IMAGE");
+        Matcher named = Pattern.compile("nvidia/cuda:\\S+?(?=[`\\s)]|$)").matcher(readme);
+        while (named.find()) {
+            assertTrue(named.group().matches(baseImage), "README.md names the CUDA image " + named.group()
+                    + ", not CUDA 12.8's base image");
+        }
+        assertTrue(readme.contains(from.group(1)), "README.md does not name the trainer's base image " + from.group(1));
         assertTrue(readme.contains("570.26"), "README.md does not name CUDA 12.8's minimum NVIDIA driver (570.26)");
     }
 }
