@@ -119,4 +119,26 @@ class GpuTrainerTest {
         assertTrue(m.find(), "parent pom has no property " + name);
         return m.group(1).trim();
     }
+
+    /**
+     * libtorch's cu128 archive bundles its CUDA runtime, cuBLAS and cuDNN: the GPU image is built on the
+     * CUDA "base" image (driver hooks, no libraries), by default of the Dockerfile and wherever README.md
+     * names one, so they are not in the image twice, and README.md names the driver that CUDA 12.8 needs.
+     */
+    @Test
+    void theGpuImageCarriesCudaLibrariesOnceAndTheReadmeNamesTheDriver() {
+        String baseImage = "nvidia/cuda:12\\.8\\.\\d+-base-ubuntu\\S+";
+        Matcher from = Pattern.compile("(?m)^ARG CUDA_IMAGE=(\\S+)").matcher(Repository.read(Repository.dockerfile(Repository.TRAINER)));
+        assertTrue(from.find(), "the trainer's Dockerfile.jvm no longer takes CUDA_IMAGE");
+        assertTrue(from.group(1).matches(baseImage), "the trainer's Dockerfile.jvm builds on " + from.group(1)
+                + " by default, not CUDA 12.8's base image (no cuDNN, no CUDA libraries)");
+        String readme = Repository.read(Repository.deployDir().resolve("README.md"));
+        Matcher named = Pattern.compile("nvidia/cuda:\\S+?(?=[`\\s)]|$)").matcher(readme);
+        while (named.find()) {
+            assertTrue(named.group().matches(baseImage), "README.md names the CUDA image " + named.group()
+                    + ", not CUDA 12.8's base image");
+        }
+        assertTrue(readme.contains(from.group(1)), "README.md does not name the trainer's base image " + from.group(1));
+        assertTrue(readme.contains("570.26"), "README.md does not name CUDA 12.8's minimum NVIDIA driver (570.26)");
+    }
 }

@@ -17,23 +17,47 @@ class NetworkPolicyTest {
 
     static final Set<String> EXPOSED = Set.of("feature-ingest-service", "evaluator-service");
 
-    /** Names of the workloads whose pod labels a podSelector matches (matchLabels only, as used here). */
+    /** Names of the workloads whose pod labels a podSelector matches. */
     static Set<String> selected(Manifests m, JsonNode podSelector) {
-        assertTrue(!podSelector.has("matchExpressions"), "matchExpressions are not used in these policies");
         Set<String> names = new TreeSet<>();
         for (JsonNode workload : m.workloads().values()) {
-            JsonNode labels = Manifests.podLabels(workload);
-            boolean all = true;
-            for (var it = podSelector.path("matchLabels").fields(); it.hasNext();) {
-                var e = it.next();
-                all &= e.getValue().asText().equals(labels.path(e.getKey()).asText(null));
-            }
-            if (all) {
+            if (matches(podSelector, Manifests.podLabels(workload))) {
                 names.add(Manifests.name(workload));
             }
         }
         return names;
     }
+
+    /** A label selector (matchLabels and matchExpressions, ANDed) against a set of labels. */
+    static boolean matches(JsonNode selector, JsonNode labels) {
+        for (var it = selector.path("matchLabels").fields(); it.hasNext();) {
+            var e = it.next();
+            if (!e.getValue().asText().equals(labels.path(e.getKey()).asText(null))) {
+                return false;
+            }
+        }
+        for (JsonNode expression : selector.path("matchExpressions")) {
+            JsonNode value = labels.path(expression.path("key").asText());
+            Set<String> values = new TreeSet<>();
+            expression.path("values").forEach(v -> values.add(v.asText()));
+            boolean ok = switch (expression.path("operator").asText()) {
+                case "Exists" -> !value.isMissingNode();
+                case "DoesNotExist" -> value.isMissingNode();
+                case "In" -> values.contains(value.asText(null));
+                case "NotIn" -> !values.contains(value.asText(null));
+                default -> throw new AssertionError("unknown selector operator in " + expression);
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Labels Strimzi puts on the Kafka broker pods of cluster signstream. */
+    static final JsonNode BROKER_LABELS = Manifests.parse("broker labels",
+            "{strimzi.io/cluster: signstream, strimzi.io/kind: Kafka, strimzi.io/name: signstream-kafka, "
+                    + "strimzi.io/pool-name: dual-role, strimzi.io/broker-role: 'true'}").objects.get(0);
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "gpu"})
@@ -102,7 +126,7 @@ class NetworkPolicyTest {
             }
         }
         assertTrue(minioSelected, "no NetworkPolicy selects MinIO");
-        Set<String> expected = new TreeSet<>(Set.of("minio-bucket-setup"));
+        Set<String> expected = new TreeSet<>();
         for (String service : Repository.SERVICES) {
             if (ServiceConfig.of(service).keys().stream().anyMatch(k -> k.startsWith("signstream.object-store."))) {
                 expected.add(service);
@@ -122,14 +146,81 @@ class NetworkPolicyTest {
                     + " has no networkPolicyPeers: Strimzi would open it to every pod");
             Set<String> allowed = new TreeSet<>();
             for (JsonNode peer : peers) {
-                assertTrue(peer.has("podSelector") && !peer.has("namespaceSelector"),
-                        "Kafka peer outside the namespace's pods: " + peer);
-                allowed.addAll(selected(m, peer.path("podSelector")));
+                if (peer.has("namespaceSelector")) {
+                    // One peer, both selectors (ANDed): KEDA's operator in KEDA's namespace, nothing else there.
+                    assertEquals("keda", peer.at("/namespaceSelector/matchLabels/kubernetes.io~1metadata.name").asText(),
+                            "Kafka peer in another namespace: " + peer);
+                    assertEquals("keda-operator", peer.at("/podSelector/matchLabels/app.kubernetes.io~1name").asText(),
+                            "Kafka peer in KEDA's namespace that is not KEDA's operator: " + peer);
+                    allowed.add("keda-operator");
+                } else {
+                    assertTrue(peer.has("podSelector"), "Kafka peer of any pod: " + peer);
+                    allowed.addAll(selected(m, peer.path("podSelector")));
+                }
             }
-            assertEquals(new TreeSet<>(Repository.SERVICES), allowed, "pods allowed to reach Kafka");
+            Set<String> expected = new TreeSet<>(Repository.SERVICES);
+            expected.add("keda-operator");
+            assertEquals(expected, allowed, "pods allowed to reach Kafka");
         }
         Map<String, JsonNode> workloads = m.workloads();
         assertTrue(workloads.keySet().stream().noneMatch(w -> w.startsWith("StatefulSet/") && w.contains("kafka")),
                 "Kafka runs from Strimzi's resources, not a hand-written StatefulSet");
+    }
+
+    /** Egress of every workload: DNS, and Kafka or MinIO for the pods that use them; nothing else. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "gpu"})
+    void podsReachOnlyDnsAndTheKafkaAndMinioTheyUse(String overlay) {
+        Manifests m = Manifests.overlay(overlay);
+        JsonNode minioLabels = Manifests.podLabels(m.get("StatefulSet", "minio"));
+        for (JsonNode workload : m.workloads().values()) {
+            String name = Manifests.name(workload);
+            JsonNode labels = Manifests.podLabels(workload);
+            boolean denied = false;
+            Set<String> reaches = new TreeSet<>();
+            for (JsonNode policy : m.ofKind("NetworkPolicy")) {
+                JsonNode spec = policy.path("spec");
+                if (!spec.path("policyTypes").toString().contains("Egress") || !matches(spec.path("podSelector"), labels)) {
+                    continue;
+                }
+                denied |= spec.path("egress").isEmpty();
+                for (JsonNode rule : spec.path("egress")) {
+                    assertTrue(!rule.path("to").isEmpty() && !rule.path("ports").isEmpty(),
+                            Manifests.name(policy) + " has an egress rule open to any destination or port");
+                    for (JsonNode peer : rule.path("to")) {
+                        assertTrue(!peer.has("ipBlock"), Manifests.name(policy) + " allows an address block");
+                        reaches.add(destination(peer, rule.path("ports"), minioLabels));
+                    }
+                }
+            }
+            assertTrue(denied, overlay + ": no default-deny egress policy selects " + name);
+            Set<String> expected = new TreeSet<>(Set.of("dns"));
+            if ("true".equals(labels.path("signstream.io/kafka-client").asText())) {
+                expected.add("kafka");
+            }
+            if ("true".equals(labels.path("signstream.io/object-store-client").asText())) {
+                expected.add("minio");
+            }
+            assertEquals(expected, reaches, overlay + ": where " + name + " may connect to");
+        }
+    }
+
+    private static String destination(JsonNode peer, JsonNode ports, JsonNode minioLabels) {
+        Set<String> portSet = new TreeSet<>();
+        ports.forEach(p -> portSet.add(p.path("protocol").asText("TCP") + "/" + p.path("port").asText()));
+        String namespace = peer.at("/namespaceSelector/matchLabels/kubernetes.io~1metadata.name").asText("");
+        if (namespace.equals("kube-system") && peer.at("/podSelector/matchLabels/k8s-app").asText().equals("kube-dns")
+                && portSet.equals(Set.of("UDP/53", "TCP/53"))) {
+            return "dns";
+        }
+        assertTrue(!peer.has("namespaceSelector"), "egress to another namespace: " + peer);
+        if (matches(peer.path("podSelector"), BROKER_LABELS) && portSet.equals(Set.of("TCP/9092"))) {
+            assertTrue(!matches(peer.path("podSelector"), minioLabels), "Kafka egress also admits MinIO: " + peer);
+            return "kafka";
+        }
+        if (matches(peer.path("podSelector"), minioLabels) && portSet.equals(Set.of("TCP/9000"))) {
+            return "minio";
+        }
+        throw new AssertionError("egress to something other than DNS, Kafka or MinIO: " + peer + " " + ports);
     }
 }

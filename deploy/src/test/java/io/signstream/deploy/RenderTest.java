@@ -42,7 +42,10 @@ class RenderTest {
         }
         m.get("StatefulSet", "minio");
         m.get("Service", "minio");
-        m.get("Job", "minio-bucket-setup");
+        Manifests.container(m.get("StatefulSet", "minio"), "bucket-setup");
+        assertEquals(List.of(), m.names("Job"), "a Job's immutable pod template can make a re-apply fail");
+        assertEquals(Set.of("feature-ingest-service", "normalization-service", "evaluator-service"),
+                Set.copyOf(m.names("PodDisruptionBudget")), "the replicated services' disruption budgets");
         assertTrue(!m.ofKind("Kafka").isEmpty(), "no Kafka cluster");
     }
 

@@ -59,4 +59,9 @@ final class Repository {
         }
         return version;
     }
+
+    /** The image tag: the version this tree is released as (a -SNAPSHOT tag names no fixed build). */
+    static String releaseVersion() {
+        return version().replaceFirst("-SNAPSHOT$", "");
+    }
 }

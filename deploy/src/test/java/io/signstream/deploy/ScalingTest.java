@@ -46,6 +46,8 @@ class ScalingTest {
                         + " partitions of " + topic + ": the extra consumers would idle");
             }
             assertTrue(hpa.path("spec").path("metrics").size() > 0, service + " autoscaler has no metric");
+            assertTrue(m.get("Deployment", service).path("spec").path("replicas").isMissingNode(), service
+                    + " sets replicas: every apply would reset the count its autoscaler chose");
             JsonNode requests = Manifests.container(m.get("Deployment", service), service).path("resources").path("requests");
             assertTrue(requests.has("cpu"), service + ": CPU utilization needs a CPU request");
         });
@@ -76,7 +78,10 @@ class ScalingTest {
         JsonNode trigger = scaled.path("spec").path("triggers").get(0);
         assertEquals("kafka", trigger.path("type").asText());
         assertEquals(config.get("signstream.topics.raw"), trigger.path("metadata").path("topic").asText(), "lag topic");
-        assertEquals(config.get("kafka.bootstrap.servers"), trigger.path("metadata").path("bootstrapServers").asText());
+        // KEDA's operator runs in its own namespace: the service's short name would not resolve there.
+        String[] hostPort = config.get("kafka.bootstrap.servers").split(":");
+        assertEquals(hostPort[0] + "." + m.get("Namespace", "signstream").path("metadata").path("name").asText() + ".svc:"
+                + hostPort[1], trigger.path("metadata").path("bootstrapServers").asText(), "KEDA's bootstrap address");
         String group = config.values().entrySet().stream()
                 .filter(e -> e.getKey().startsWith("signstream.normalization.") && e.getKey().contains("group"))
                 .map(Map.Entry::getValue).findFirst()
@@ -85,5 +90,26 @@ class ScalingTest {
         int max = scaled.path("spec").path("maxReplicaCount").asInt();
         assertTrue(max >= 1 && max <= m.get("KafkaTopic", Topics.FEATURES_RAW).path("spec").path("partitions").asInt(),
                 "maxReplicaCount within the partitions of " + Topics.FEATURES_RAW);
+    }
+
+    /** Replicated services survive a node drain: a budget of one pod at a time, replicas spread over nodes. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "gpu"})
+    void replicatedServicesHaveADisruptionBudgetAndSpreadOverNodes(String overlay) {
+        Manifests m = Manifests.overlay(overlay);
+        for (String service : java.util.List.of("feature-ingest-service", "normalization-service", "evaluator-service")) {
+            JsonNode pdb = m.get("PodDisruptionBudget", service);
+            assertEquals(1, pdb.path("spec").path("maxUnavailable").asInt(), service + " PDB maxUnavailable");
+            JsonNode labels = Manifests.podLabels(m.get("Deployment", service));
+            assertTrue(NetworkPolicyTest.matches(pdb.path("spec").path("selector"), labels), service + " PDB selects other pods");
+            JsonNode spread = Manifests.podSpec(m.get("Deployment", service)).path("topologySpreadConstraints");
+            assertTrue(spread.toString().contains("kubernetes.io/hostname") && NetworkPolicyTest.matches(
+                    spread.get(0).path("labelSelector"), labels), service + " is not spread over nodes: " + spread);
+        }
+        JsonNode pool = m.ofKind("KafkaNodePool").get(0);
+        assertTrue(pool.at("/spec/template/pod/topologySpreadConstraints").toString().contains("kubernetes.io/hostname"),
+                "Kafka nodes are not spread over machines");
+        assertEquals(1, m.ofKind("Kafka").get(0).at("/spec/kafka/template/podDisruptionBudget/maxUnavailable").asInt(),
+                "Kafka's disruption budget");
     }
 }

@@ -168,11 +168,14 @@ class ServiceManifestsTest {
     void theImageIsNamedAfterTheModuleAndTaggedWithTheVersion(String overlay, String service) {
         JsonNode container = container(Manifests.overlay(overlay), service);
         String image = container.path("image").asText();
-        assertTrue(image.matches("(.+/)?signstream/" + Pattern.quote(service) + ":" + Pattern.quote(Repository.version())),
-                service + " runs image " + image + ", expected [registry/]signstream/" + service + ":" + Repository.version());
+        String tag = Repository.releaseVersion();
+        assertTrue(image.matches("(.+/)?signstream/" + Pattern.quote(service) + ":" + Pattern.quote(tag)),
+                service + " runs image " + image + ", expected [registry/]signstream/" + service + ":" + tag);
         String dockerfile = Repository.read(Repository.dockerfile(service));
-        assertTrue(dockerfile.contains("-t signstream/" + service + ":" + Repository.version()),
+        assertTrue(dockerfile.contains("-t signstream/" + service + ":"),
                 service + " Dockerfile.jvm documents building a differently named image");
+        assertTrue(Repository.read(Repository.deployDir().resolve("README.md")).contains("signstream/" + service + ":" + tag),
+                "README.md does not build " + service + " with the tag the manifests run");
         assertTrue(dockerfile.contains("COPY --chown=185 target/quarkus-app/lib/ /deployments/lib/"),
                 service + " Dockerfile.jvm does not copy the Quarkus fast-jar layout");
     }
@@ -211,5 +214,31 @@ class ServiceManifestsTest {
             }
         });
         assertFalse(env.variables.isEmpty(), service + " has no environment at all");
+    }
+
+    /** POST /imports reads only the dataset volume: the import root is set and is that volume's read-only mount. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"dev", "gpu"})
+    void theIngestImportRootIsTheMountedDatasetVolume(String overlay) {
+        Manifests m = Manifests.overlay(overlay);
+        String service = "feature-ingest-service";
+        String root = effective(m, service).get("signstream.ingest.import.root");
+        assertTrue(root != null && root.startsWith("/"), service + " has no absolute import root: " + root);
+        JsonNode mount = null;
+        for (JsonNode candidate : container(m, service).path("volumeMounts")) {
+            if (root.equals(candidate.path("mountPath").asText())) {
+                mount = candidate;
+            }
+        }
+        assertTrue(mount != null, "the import root " + root + " is not a mounted volume");
+        assertTrue(mount.path("readOnly").asBoolean(), "imports only read the datasets: mount them read-only");
+        String claim = null;
+        for (JsonNode volume : Manifests.podSpec(deployment(m, service)).path("volumes")) {
+            if (volume.path("name").equals(mount.path("name"))) {
+                claim = volume.path("persistentVolumeClaim").path("claimName").asText(null);
+            }
+        }
+        assertTrue(claim != null, "the import root is not a PersistentVolumeClaim");
+        m.get("PersistentVolumeClaim", claim);
     }
 }
