@@ -197,9 +197,16 @@ public final class Npy {
 
     /** Writes an {@code .npz} holding the arrays under their names (e.g. {@value #NPZ_FEATURES_KEY}). */
     public static byte[] toNpzBytes(Map<String, FeatureMatrix> arrays) {
+        Map<String, NpyArray> general = new java.util.LinkedHashMap<>();
+        arrays.forEach((name, m) -> general.put(name, new NpyArray(new int[] {m.rows(), m.columns()}, m.values())));
+        return toNpz(general);
+    }
+
+    /** Writes an {@code .npz} holding arrays of any rank under their names. */
+    public static byte[] toNpz(Map<String, NpyArray> arrays) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
-            for (Map.Entry<String, FeatureMatrix> array : arrays.entrySet()) {
+            for (Map.Entry<String, NpyArray> array : arrays.entrySet()) {
                 zip.putNextEntry(new ZipEntry(array.getKey() + ".npy"));
                 write(array.getValue(), zip);
                 zip.closeEntry();
