@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.signstream.contract.FeatureDerivations;
 import io.signstream.contract.FeatureLayout;
 import io.signstream.contract.FeatureSampleCodec;
 import io.signstream.contract.FeatureTensor;
@@ -30,6 +31,7 @@ import io.signstream.contract.npy.Npy;
 import io.signstream.contract.proto.FeatureSample;
 import io.signstream.contract.proto.NormalizationStamp;
 import io.signstream.contract.proto.Split;
+import io.signstream.landmarks.SharedFixtures;
 import io.signstream.localstack.TopicProbe;
 
 /**
@@ -124,8 +126,39 @@ class DataPathTest {
         probe.awaitKey(Topics.FEATURES_NORMALIZED, good, Duration.ofSeconds(60));
     }
 
+    @Test
+    void theRealPoseRecordingIsDerivedAtIngestAndNormalizedWithoutNaN() throws Exception {
+        String id = "data-path-pose-" + System.nanoTime();
+        HttpResponse<String> answer = upload(id, "train", "HALLO WELT",
+                SharedFixtures.read(SharedFixtures.EXAMPLE_POSE), ".pose");
+        assertEquals(201, answer.statusCode(), answer.body());
+
+        TopicProbe probe = new TopicProbe(state.bootstrapServers());
+        FeatureSample raw = FeatureSampleCodec.decode(probe.awaitKey(Topics.FEATURES_RAW, id, Duration.ofSeconds(60))
+                .value());
+        FeatureSample sample = FeatureSampleCodec.decode(
+                probe.awaitKey(Topics.FEATURES_NORMALIZED, id, Duration.ofSeconds(60)).value());
+        assertEquals(97, sample.getFrameCount());
+        assertTrue(NormalizationStamps.isNormalized(sample));
+        // the derivation stamp travels with the record through normalization
+        assertEquals(FeatureDerivations.describe(raw), FeatureDerivations.describe(sample));
+        assertTrue(FeatureDerivations.describe(sample).startsWith("holistic-landmarks@v1{"));
+        // the hands are exact zeros in about half of the raw frames; normalized, nothing is NaN or infinite
+        float[] before = FeatureTensor.toFloats(raw.getFeatures());
+        assertEquals(0f, before[16 * FeatureLayout.DIMS + 99]);
+        float[] normalized = FeatureTensor.toFloats(sample.getFeatures());
+        for (int i = 0; i < normalized.length; i++) {
+            assertTrue(Float.isFinite(normalized[i]), "normalized value " + i + " is " + normalized[i]);
+        }
+    }
+
     private static HttpResponse<String> upload(String id, String split, String glosses, byte[] npy)
             throws IOException, InterruptedException {
+        return upload(id, split, glosses, npy, ".npy");
+    }
+
+    private static HttpResponse<String> upload(String id, String split, String glosses, byte[] file,
+            String extension) throws IOException, InterruptedException {
         String boundary = "signstream" + System.nanoTime();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (String[] field : List.of(new String[] {"sampleId", id}, new String[] {"split", split},
@@ -134,8 +167,8 @@ class DataPathTest {
                     + field[1] + "\r\n").getBytes(StandardCharsets.UTF_8));
         }
         body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + id
-                + ".npy\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.write(npy);
+                + extension + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.write(file);
         body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(URI.create(state.serviceUrl(ServiceSpec.INGEST) + "/samples"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)

@@ -17,10 +17,13 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import io.signstream.ingest.domain.AcceptedSample;
+import io.signstream.ingest.domain.PhoenixCorpus;
 import io.signstream.ingest.domain.SampleIngest;
 
 /**
- * {@code POST /samples}: one sample as multipart/form-data. Answers 201 only once the broker has
+ * {@code POST /samples}: one sample as multipart/form-data: features [T, 6516] ({@code .npy}/{@code .npz}) or
+ * Holistic landmarks ({@code .pose}, or [T, 543, 3|4] as {@code .npy}/{@code .npz}) derived here.
+ * Answers 201 only once the broker has
  * acknowledged the record; 422 when the sample breaks the contract, 400 when the request is malformed.
  */
 @Path("/samples")
@@ -39,8 +42,8 @@ public class SampleResource {
             @RestForm("signer") String signer) {
         if (file == null) {
             throw new BadRequestException(Response.status(400).type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(new ErrorResponse("MISSING_FILE", "the multipart part 'file' (a .npy or .npz file "
-                            + "sent with a filename) is missing"))
+                    .entity(new ErrorResponse("MISSING_FILE", "the multipart part 'file' (a .npy, .npz or .pose "
+                            + "file sent with a filename) is missing"))
                     .build());
         }
         String id = sampleId == null || sampleId.isBlank() ? stem(file.fileName()) : sampleId.trim();
@@ -54,12 +57,17 @@ public class SampleResource {
         return Response.status(Response.Status.CREATED).entity(accepted).build();
     }
 
-    /** {@code 01April_2010_Thursday_heute_default-0.npy} names sample {@code 01April_2010_Thursday_heute_default-0}. */
+    /** {@code 01April_2010_Thursday_heute_default-0.npy} (.npz, .pose) names sample {@code 01April_2010_Thursday_heute_default-0}. */
     private static String stem(String fileName) {
         if (fileName == null) {
             return "";
         }
         String name = fileName.substring(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1);
-        return name.endsWith(".npy") || name.endsWith(".npz") ? name.substring(0, name.length() - 4) : name;
+        for (String extension : PhoenixCorpus.EXTENSIONS) {
+            if (name.endsWith(extension)) {
+                return name.substring(0, name.length() - extension.length());
+            }
+        }
+        return name;
     }
 }

@@ -5,7 +5,7 @@ package io.signstream.ingest.domain;
  * do not cover: problems of the dataset folder rather than of the sample.
  */
 public enum ImportRefusal {
-    /** No {@code .npy}/{@code .npz} for the id at any of the looked-up places. */
+    /** No {@code .npy}/{@code .npz}/{@code .pose} for the id at any of the looked-up places. */
     MISSING_FILE,
     /** The feature file exists but cannot be read. */
     UNREADABLE_FILE,

@@ -17,15 +17,17 @@ import java.util.Optional;
  * <li>Annotations: {@code {root}/{split}.corpus.csv}, UTF-8, pipe-separated, header
  * {@code id|folder|signer|annotation} (columns are found by name, so their order does not matter;
  * {@code id} and {@code annotation} are required, {@code folder} is ignored).</li>
- * <li>Features, one file per id, looked up in this order (first existing wins):
- * {@code {root}/{split}/{id}.npy}, {@code {root}/{split}/{id}.npz},
- * {@code {root}/features/{split}/{id}.npy}, {@code {root}/features/{split}/{id}.npz}.</li>
+ * <li>Features or landmarks, one file per id, looked up in this order (first existing wins):
+ * {@code {root}/{split}/{id}.npy}, {@code .npz}, {@code .pose}, then the same three under
+ * {@code {root}/features/{split}/}. What a file holds is told by its content ({@link SampleFiles}).</li>
  * </ul>
  */
 public final class PhoenixCorpus {
 
     public static final List<String> SPLITS = List.of("train", "dev", "test");
     public static final String CORPUS_SUFFIX = ".corpus.csv";
+    /** The sample file kinds, in lookup order. */
+    public static final List<String> EXTENSIONS = List.of(".npy", ".npz", ".pose");
 
     /** One annotated sample as the corpus lists it; {@code line} is 1-based, the header being line 1. */
     public record Entry(int line, String id, String signer, String annotation) {
@@ -55,11 +57,13 @@ public final class PhoenixCorpus {
 
     /** Where the features of {@code id} may be, in lookup order. The id must already be a valid sample id. */
     public static List<Path> candidates(Path root, String split, String id) {
-        return List.of(
-                root.resolve(split).resolve(id + ".npy"),
-                root.resolve(split).resolve(id + ".npz"),
-                root.resolve("features").resolve(split).resolve(id + ".npy"),
-                root.resolve("features").resolve(split).resolve(id + ".npz"));
+        List<Path> candidates = new ArrayList<>();
+        for (Path folder : List.of(root.resolve(split), root.resolve("features").resolve(split))) {
+            for (String extension : EXTENSIONS) {
+                candidates.add(folder.resolve(id + extension));
+            }
+        }
+        return candidates;
     }
 
     public static Optional<Path> findFeatureFile(Path root, String split, String id) {

@@ -24,8 +24,8 @@ import io.signstream.contract.proto.NormalizationStamp;
 import io.signstream.contract.proto.Split;
 
 /**
- * Turns a {@code .npy}/{@code .npz} file plus its metadata into a validated {@link FeatureSample}
- * stamped NONE, or refuses it with a {@link SampleRejectedException}. Nothing is published here.
+ * Turns a {@code .npy}/{@code .npz}/{@code .pose} file plus its metadata into a validated {@link FeatureSample}
+ * stamped NONE (and, for landmarks, with the derivation that made its features), or refuses it with a {@link SampleRejectedException}. Nothing is published here.
  */
 @ApplicationScoped
 public class SampleAssembler {
@@ -85,14 +85,16 @@ public class SampleAssembler {
     }
 
     /**
-     * @param file the bytes of a {@code .npy} or {@code .npz} (key {@code features})
+     * @param file the bytes of a {@code .npy} or {@code .npz} (key {@code features} or {@code landmarks}) holding
+     *        features [T, 6516] or landmarks [T, 543, 3|4], or of a pose-format file ({@link SampleFiles})
      * @return the sample, every contract rule checked
      * @throws SampleRejectedException naming the first broken rule
      */
     public FeatureSample assemble(SampleMetadata metadata, byte[] file) {
         checkMetadata(metadata);
         guardNpzExpansion(metadata.sampleId(), file);
-        FeatureMatrix matrix = Npy.readAny(file);
+        SampleFiles.Contents contents = SampleFiles.read(file);
+        FeatureMatrix matrix = contents.matrix();
         FeatureSample.Builder sample = FeatureSample.newBuilder()
                 .setSampleId(metadata.sampleId())
                 .setSplit(metadata.split())
@@ -107,6 +109,9 @@ public class SampleAssembler {
         if (metadata.source() != null) {
             sample.setSource(metadata.source());
         }
+        if (contents.derivation() != null) {
+            sample.setDerivation(contents.derivation());
+        }
         FeatureSample built = sample.build();
         validator.validate(built);
         return built;
@@ -117,8 +122,7 @@ public class SampleAssembler {
      * expanded size is measured (streaming, nothing kept) and refused before it is read for real.
      */
     private void guardNpzExpansion(String sampleId, byte[] file) {
-        boolean zip = file.length >= 4 && file[0] == 'P' && file[1] == 'K' && file[2] == 3 && file[3] == 4;
-        if (!zip) {
+        if (!Npy.isNpz(file)) {
             return;
         }
         long expanded = 0;

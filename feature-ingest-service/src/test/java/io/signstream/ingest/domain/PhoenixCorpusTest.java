@@ -69,9 +69,10 @@ class PhoenixCorpusTest {
     }
 
     @Test
-    void featureLookupOrderIsSplitFolderThenFeaturesFolderNpyBeforeNpz() throws IOException {
-        assertEquals(List.of(root.resolve("dev/a.npy"), root.resolve("dev/a.npz"),
-                root.resolve("features/dev/a.npy"), root.resolve("features/dev/a.npz")),
+    void featureLookupOrderIsSplitFolderThenFeaturesFolderNpyBeforeNpzBeforePose() throws IOException {
+        assertEquals(List.of(root.resolve("dev/a.npy"), root.resolve("dev/a.npz"), root.resolve("dev/a.pose"),
+                root.resolve("features/dev/a.npy"), root.resolve("features/dev/a.npz"),
+                root.resolve("features/dev/a.pose")),
                 PhoenixCorpus.candidates(root, "dev", "a"));
         assertEquals(Optional.empty(), PhoenixCorpus.findFeatureFile(root, "dev", "a"));
         Files.createDirectories(root.resolve("features/dev"));
@@ -80,6 +81,8 @@ class PhoenixCorpusTest {
         Files.write(root.resolve("features/dev/a.npy"), new byte[1]);
         assertEquals(Optional.of(root.resolve("features/dev/a.npy")), PhoenixCorpus.findFeatureFile(root, "dev", "a"));
         Files.createDirectories(root.resolve("dev"));
+        Files.write(root.resolve("dev/a.pose"), new byte[1]);
+        assertEquals(Optional.of(root.resolve("dev/a.pose")), PhoenixCorpus.findFeatureFile(root, "dev", "a"));
         Files.write(root.resolve("dev/a.npz"), new byte[1]);
         assertEquals(Optional.of(root.resolve("dev/a.npz")), PhoenixCorpus.findFeatureFile(root, "dev", "a"));
     }

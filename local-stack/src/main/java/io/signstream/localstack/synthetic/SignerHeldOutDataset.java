@@ -10,6 +10,7 @@ import java.util.Random;
 
 import io.signstream.contract.FeatureLayout;
 import io.signstream.contract.proto.Split;
+import io.signstream.landmarks.derive.TemporalFeatures;
 
 /**
  * A harder synthetic MediaPipe Holistic data set than the demo's {@link SyntheticDataset}, written independently

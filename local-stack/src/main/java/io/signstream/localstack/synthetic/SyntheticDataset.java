@@ -9,6 +9,7 @@ import java.util.Random;
 
 import io.signstream.contract.FeatureLayout;
 import io.signstream.contract.proto.Split;
+import io.signstream.landmarks.derive.TemporalFeatures;
 
 /**
  * A small, learnable, synthetic data set that looks like MediaPipe Holistic features.

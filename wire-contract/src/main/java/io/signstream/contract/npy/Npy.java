@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,8 +18,9 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
- * NumPy {@code .npy} (format 1.0-3.0) and {@code .npz} reading and writing, for the one array kind the
- * contract accepts: 2-D, dtype {@code <f4}, C order. Anything else is refused with the reason.
+ * NumPy {@code .npy} (format 1.0-3.0) and {@code .npz} reading and writing, for the array kind the contract
+ * accepts: dtype {@code <f4}, C order; 2-D for features ({@link #read}), any rank for {@link #readArray}.
+ * Anything else is refused with the reason.
  */
 public final class Npy {
 
@@ -36,6 +38,24 @@ public final class Npy {
     }
 
     public static FeatureMatrix read(byte[] file) {
+        return toMatrix(readArray(file));
+    }
+
+    /** The contract's 2-D view of an array, refused with the reason when it has another number of dimensions. */
+    public static FeatureMatrix toMatrix(NpyArray array) {
+        int[] shape = array.shape();
+        if (shape.length != 2) {
+            throw new NpyFormatException("array has " + shape.length + " dimensions " + java.util.Arrays.toString(shape)
+                    + ", the contract needs 2: [frames, feature dims]");
+        }
+        return new FeatureMatrix(shape[0], shape[1], array.values());
+    }
+
+    /**
+     * Reads a {@code .npy} of any number of dimensions (dtype {@code <f4}, C order): the features [T, 6516] and
+     * the landmarks [T, 543, 3|4] the ingest service accepts share this reader.
+     */
+    public static NpyArray readArray(byte[] file) {
         ByteBuffer buffer = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
         if (file.length < 10) {
             throw new NpyFormatException("not a .npy file: " + file.length + " bytes is shorter than the header");
@@ -71,20 +91,21 @@ public final class Npy {
         String[] dims = find(SHAPE, header, "shape").split(",");
         long[] shape = java.util.Arrays.stream(dims).map(String::trim).filter(s -> !s.isEmpty())
                 .mapToLong(Long::parseLong).toArray();
-        if (shape.length != 2) {
-            throw new NpyFormatException("array has " + shape.length + " dimensions " + java.util.Arrays.toString(shape)
-                    + ", the contract needs 2: [frames, feature dims]");
+        long count = 1;
+        for (long dim : shape) {
+            // Checked as it goes so a hostile shape cannot overflow the product.
+            if (dim > Integer.MAX_VALUE || (count *= dim) > Integer.MAX_VALUE / Float.BYTES) {
+                throw new NpyFormatException("array shape " + java.util.Arrays.toString(shape) + " is too large");
+            }
         }
-        long count = shape[0] * shape[1];
         long expectedBytes = count * Float.BYTES;
-        if (shape[0] > Integer.MAX_VALUE || count > Integer.MAX_VALUE / Float.BYTES
-                || file.length - dataStart != expectedBytes) {
-            throw new NpyFormatException("array data is " + (file.length - dataStart) + " bytes, shape ("
-                    + shape[0] + ", " + shape[1] + ") of float32 needs " + expectedBytes);
+        if (file.length - dataStart != expectedBytes) {
+            throw new NpyFormatException("array data is " + (file.length - dataStart) + " bytes, shape "
+                    + java.util.Arrays.toString(shape) + " of float32 needs " + expectedBytes);
         }
         float[] values = new float[(int) count];
         ByteBuffer.wrap(file, dataStart, (int) expectedBytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-        return new FeatureMatrix((int) shape[0], (int) shape[1], values);
+        return new NpyArray(java.util.Arrays.stream(shape).mapToInt(d -> (int) d).toArray(), values);
     }
 
     /**
@@ -92,6 +113,11 @@ public final class Npy {
      * Other arrays, such as {@code detection_masks}, are allowed and ignored.
      */
     public static FeatureMatrix readNpz(byte[] file) {
+        return toMatrix(readNpzArray(file, List.of(NPZ_FEATURES_KEY)));
+    }
+
+    /** The first of {@code keys} that an {@code .npz} holds, read with {@link #readArray}; the others are ignored. */
+    public static NpyArray readNpzArray(byte[] file, List<String> keys) {
         Map<String, byte[]> entries = new HashMap<>();
         try (ZipInputStream zip = new ZipInputStream(new java.io.ByteArrayInputStream(file))) {
             ZipEntry entry;
@@ -104,32 +130,50 @@ public final class Npy {
         if (entries.isEmpty()) {
             throw new NpyFormatException("not a .npz file: no arrays found");
         }
-        byte[] features = entries.get(NPZ_FEATURES_KEY + ".npy");
-        if (features == null) {
-            throw new NpyFormatException(".npz has no '" + NPZ_FEATURES_KEY + "' array (found "
-                    + entries.keySet().stream().map(n -> n.replaceFirst("\\.npy$", "")).sorted().toList() + ")");
+        for (String key : keys) {
+            byte[] array = entries.get(key + ".npy");
+            if (array != null) {
+                return readArray(array);
+            }
         }
-        return read(features);
+        throw new NpyFormatException(".npz has no " + keys.stream().map(k -> "'" + k + "'")
+                .collect(java.util.stream.Collectors.joining(" or ")) + " array (found "
+                + entries.keySet().stream().map(n -> n.replaceFirst("\\.npy$", "")).sorted().toList() + ")");
     }
 
     /** Reads {@code .npy} or {@code .npz}, told apart by their leading bytes. */
     public static FeatureMatrix readAny(byte[] file) {
-        boolean zip = file.length >= 4 && file[0] == 'P' && file[1] == 'K' && file[2] == 3 && file[3] == 4;
-        return zip ? readNpz(file) : read(file);
+        return isNpz(file) ? readNpz(file) : read(file);
+    }
+
+    /** A zip archive (an {@code .npz}) starts with the local file header signature {@code PK\3\4}. */
+    public static boolean isNpz(byte[] file) {
+        return file.length >= 4 && file[0] == 'P' && file[1] == 'K' && file[2] == 3 && file[3] == 4;
+    }
+
+    /** A {@code .npy} starts with the magic string {@code \x93NUMPY}. */
+    public static boolean isNpy(byte[] file) {
+        return file.length >= MAGIC.length && java.util.Arrays.equals(file, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
     }
 
     /** Writes a version 1.0 {@code .npy}: dtype {@code <f4}, C order, 2-D. */
     public static void write(FeatureMatrix matrix, OutputStream out) {
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + matrix.rows() + ", "
-                + matrix.columns() + "), }";
+        write(new NpyArray(new int[] {matrix.rows(), matrix.columns()}, matrix.values()), out);
+    }
+
+    /** Writes a version 1.0 {@code .npy}: dtype {@code <f4}, C order, the array's shape. */
+    public static void write(NpyArray array, OutputStream out) {
+        String shape = java.util.Arrays.stream(array.shape()).mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining(", ")) + (array.shape().length == 1 ? "," : "");
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + shape + "), }";
         // magic(6) + version(2) + length(2) + dict + padding + '\n' must be a multiple of 64
         int unpadded = 10 + dict.length() + 1;
         int padding = (64 - unpadded % 64) % 64;
         String header = dict + " ".repeat(padding) + "\n";
         ByteBuffer prefix = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
         prefix.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
-        ByteBuffer data = ByteBuffer.allocate(matrix.values().length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        data.asFloatBuffer().put(matrix.values());
+        ByteBuffer data = ByteBuffer.allocate(array.values().length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        data.asFloatBuffer().put(array.values());
         try {
             out.write(prefix.array());
             out.write(header.getBytes(StandardCharsets.ISO_8859_1));
@@ -137,6 +181,12 @@ public final class Npy {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    public static byte[] toBytes(NpyArray array) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128 + array.values().length * Float.BYTES);
+        write(array, out);
+        return out.toByteArray();
     }
 
     public static byte[] toBytes(FeatureMatrix matrix) {
@@ -147,9 +197,16 @@ public final class Npy {
 
     /** Writes an {@code .npz} holding the arrays under their names (e.g. {@value #NPZ_FEATURES_KEY}). */
     public static byte[] toNpzBytes(Map<String, FeatureMatrix> arrays) {
+        Map<String, NpyArray> general = new java.util.LinkedHashMap<>();
+        arrays.forEach((name, m) -> general.put(name, new NpyArray(new int[] {m.rows(), m.columns()}, m.values())));
+        return toNpz(general);
+    }
+
+    /** Writes an {@code .npz} holding arrays of any rank under their names. */
+    public static byte[] toNpz(Map<String, NpyArray> arrays) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
-            for (Map.Entry<String, FeatureMatrix> array : arrays.entrySet()) {
+            for (Map.Entry<String, NpyArray> array : arrays.entrySet()) {
                 zip.putNextEntry(new ZipEntry(array.getKey() + ".npy"));
                 write(array.getValue(), zip);
                 zip.closeEntry();

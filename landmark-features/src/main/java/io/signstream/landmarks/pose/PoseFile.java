@@ -1,0 +1,5 @@
+package io.signstream.landmarks.pose;
+
+/** A whole pose-format file. */
+public record PoseFile(PoseHeader header, PoseBody body) {
+}
