@@ -1,6 +1,7 @@
 package io.signstream.landmarks.pose;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -33,6 +34,11 @@ public record PoseHeader(float version, int width, int height, int depth, List<P
             first += component.points().size();
         }
         return OptionalInt.empty();
+    }
+
+    /** The component called {@code name}, if there is one (components are found by name, never by position). */
+    public Optional<PoseComponent> component(String name) {
+        return components.stream().filter(c -> c.name().equals(name)).findFirst();
     }
 
     /** The format version as the upstream reader compares it (0.1 or 0.2; stored as a float32). */

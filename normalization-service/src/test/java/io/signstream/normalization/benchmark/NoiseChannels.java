@@ -10,9 +10,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
+import io.signstream.contract.FeatureLayout;
 import io.signstream.featurenormalization.NoiseFloor;
 import io.signstream.featurenormalization.Normalization;
 import io.signstream.featurenormalization.PerChannelZScore;
+import io.signstream.landmarks.HolisticLandmarks;
+import io.signstream.landmarks.HolisticLayout;
+import io.signstream.landmarks.SharedFixtures;
+import io.signstream.landmarks.derive.HolisticDerivation;
+import io.signstream.landmarks.pose.PoseFile;
+import io.signstream.landmarks.pose.PoseLandmarks;
+import io.signstream.landmarks.pose.PoseReader;
 
 /**
  * Measurement (not a timed test): which channels of a real MediaPipe Holistic recording carry nothing but float
@@ -21,18 +29,17 @@ import io.signstream.featurenormalization.PerChannelZScore;
  * synthetic reproduction (constant + Gaussian noise of 5e-8..7e-7, rounded to float32) and slow real motion.
  * <p>
  * Run: {@code mvn -B -o -pl normalization-service test-compile exec:java@noise-channels}
- * ({@code -Dnoise.pose=/path/to/file.pose}, default {@code /work/shared/fixtures/pose/example.pose}). Writes
+ * ({@code -Dnoise.pose=/path/to/file.pose}, default the shared recording, see {@code SharedFixtures}). Writes
  * {@code target/benchmarks/noise-channels.md}; a run is kept in {@code benchmarks/results/}.
  * <p>
- * The recording is laid out as the feature contract lays out a frame: 543 landmarks (pose 33, left hand 21, right
- * hand 21, face 468) x (x, y, z), with x / width and y / height back in MediaPipe's normalized coordinates and z as
- * pose-format stores it (MediaPipe's z, unscaled); an undetected hand is zeros (as in the file and the contract).
+ * The recording is read and laid out by the product's own code (landmark-features: the pose-format reader and the
+ * holistic-landmarks derivation): 543 landmarks (pose 33, left hand 21, right hand 21, face 468) x (x, y, z), with
+ * x / width and y / height in MediaPipe's normalized coordinates and z as stored; an undetected hand is zeros.
  * Velocity and acceleration are the first and second differences over frames.
  */
 public final class NoiseChannels {
 
-    private static final String[] ORDER = { "POSE_LANDMARKS", "LEFT_HAND_LANDMARKS", "RIGHT_HAND_LANDMARKS",
-            "FACE_LANDMARKS" };
+    /** Short names of {@link HolisticLayout#PARTS}, in layout order. */
     private static final String[] SHORT = { "pose", "left hand", "right hand", "face" };
     private static final String[] AXES = { "x", "y", "z" };
 
@@ -44,7 +51,8 @@ public final class NoiseChannels {
     }
 
     public static void main(String[] args) throws IOException {
-        Path pose = Path.of(System.getProperty("noise.pose", "/work/shared/fixtures/pose/example.pose"));
+        String given = System.getProperty("noise.pose");
+        Path pose = given != null ? Path.of(given) : SharedFixtures.require(SharedFixtures.EXAMPLE_POSE);
         Path output = Path.of(System.getProperty("benchmark.output", "normalization-service/target/benchmarks"));
         NoiseChannels measurement = new NoiseChannels();
         measurement.run(pose);
@@ -61,38 +69,34 @@ public final class NoiseChannels {
     }
 
     private void run(Path path) throws IOException {
-        PoseFile pose = PoseFile.read(path);
+        // Read and laid out by the product's own code: the pose-format reader and the holistic-landmarks derivation.
+        PoseFile pose = PoseReader.read(Files.readAllBytes(path));
+        HolisticLandmarks landmarks = PoseLandmarks.from(pose);
+        float[] features = HolisticDerivation.derive(landmarks);
         List<String> names = new ArrayList<>();
-        int[] points = new int[543];
-        int n = 0;
-        for (int k = 0; k < ORDER.length; k++) {
-            PoseFile.Component component = pose.component(ORDER[k]);
-            for (int p = 0; p < component.points().size(); p++) {
-                points[n++] = component.firstPoint() + p;
+        for (int k = 0; k < HolisticLayout.PARTS.size(); k++) {
+            String component = HolisticLayout.PARTS.get(k).component();
+            for (String point : pose.header().component(component).orElseThrow().points()) {
                 for (String axis : AXES) {
-                    names.add(SHORT[k] + " " + component.points().get(p) + " " + axis);
+                    names.add(SHORT[k] + " " + point + " " + axis);
                 }
             }
         }
         int dims = names.size();
-        int frames = pose.frames();
+        int frames = landmarks.frames();
         float[] raw = new float[frames * dims];
         for (int t = 0; t < frames; t++) {
-            for (int i = 0; i < points.length; i++) {
-                raw[t * dims + 3 * i] = (float) (pose.value(t, 0, points[i], 0) / (double) pose.width());
-                raw[t * dims + 3 * i + 1] = (float) (pose.value(t, 0, points[i], 1) / (double) pose.height());
-                raw[t * dims + 3 * i + 2] = pose.value(t, 0, points[i], 2);
-            }
+            System.arraycopy(features, t * FeatureLayout.DIMS, raw, t * dims, dims);
         }
         float[] velocity = difference(raw, frames, dims);
         float[] acceleration = difference(velocity, frames - 1, dims);
-        int leftWrist = pose.component("LEFT_HAND_LANDMARKS").firstPoint();
-        int rightWrist = pose.component("RIGHT_HAND_LANDMARKS").firstPoint();
+        int leftWrist = HolisticLayout.LEFT_HAND_FIRST;
+        int rightWrist = HolisticLayout.RIGHT_HAND_FIRST;
         int leftPresent = 0;
         int rightPresent = 0;
         for (int t = 0; t < frames; t++) {
-            leftPresent += pose.confidence(t, 0, leftWrist) > 0 ? 1 : 0;
-            rightPresent += pose.confidence(t, 0, rightWrist) > 0 ? 1 : 0;
+            leftPresent += landmarks.confidence()[t * HolisticLayout.POINTS + leftWrist] > 0 ? 1 : 0;
+            rightPresent += landmarks.confidence()[t * HolisticLayout.POINTS + rightWrist] > 0 ? 1 : 0;
         }
 
         md.append("# Noise-only channels: version 1 versus version 2 of zscore-per-channel\n\n");
@@ -101,7 +105,8 @@ public final class NoiseChannels {
                 + "%d raw channels (543 landmarks x, y, z; x/width, y/height, z as stored; undetected hand = 0), their "
                 + "velocities (%d frames) and accelerations (%d frames). Generated %s by `NoiseChannels` "
                 + "(`mvn -B -o -pl normalization-service test-compile exec:java@noise-channels`).%n%n",
-                path.getFileName(), pose.version(), pose.width(), pose.height(), frames, pose.fps(), pose.people(),
+                path.getFileName(), pose.header().version(), pose.header().width(), pose.header().height(), frames,
+                pose.body().fps(), pose.body().people(),
                 leftPresent, rightPresent, dims, frames - 1, frames - 2, Instant.now()));
         md.append("- v1: `(x - mean) / max(std, 1e-6)` (stamp `zscore-per-channel@v1{epsilon=1.0E-6,...}`).\n");
         md.append("- v2: `(x - mean) / std`, and exactly 0 when `std <= max(1e-5, 16 * ulp((float) max|x|))` (stamp "
@@ -158,8 +163,9 @@ public final class NoiseChannels {
             int wrist = h == 0 ? leftWrist : rightWrist;
             List<Float> present = new ArrayList<>();
             for (int t = 0; t < frames; t++) {
-                if (pose.confidence(t, 0, wrist) > 0) {
-                    present.add(pose.value(t, 0, wrist, 2));
+                int point = t * HolisticLayout.POINTS + wrist;
+                if (landmarks.confidence()[point] > 0) {
+                    present.add(landmarks.xyz()[3 * point + 2]);
                 }
             }
             float[] column = new float[present.size()];

@@ -14,41 +14,39 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.signstream.normalization.benchmark.PoseFile;
+import io.signstream.contract.FeatureLayout;
+import io.signstream.landmarks.HolisticLandmarks;
+import io.signstream.landmarks.HolisticLayout;
+import io.signstream.landmarks.SharedFixtures;
+import io.signstream.landmarks.derive.HolisticDerivation;
+import io.signstream.landmarks.pose.PoseFile;
+import io.signstream.landmarks.pose.PoseLandmarks;
+import io.signstream.landmarks.pose.PoseReader;
 
 /**
- * Version 2 on a real MediaPipe Holistic recording (the shared fixture, read in place; skipped where it is not
- * mounted): the channels found here, independently, to have std at float-noise level (the hand wrists' z) come out
+ * Version 2 on a real MediaPipe Holistic recording (the shared fixture, read in place; see {@link SharedFixtures}
+ * for where it is looked for): the channels found here, independently, to have std at float-noise level (the hand wrists' z) come out
  * exactly 0, and every other channel, the slowest included, comes out with std 1.
  */
 class RealLandmarksNoiseTest {
 
-    private static final Path EXAMPLE = Path.of(System.getProperty("noise.pose",
-            "/work/shared/fixtures/pose/example.pose"));
-
     @Test
-    void zeroesTheWristZNoiseAndKeepsEveryRealChannel() throws Exception {
-        assumeTrue(Files.isRegularFile(EXAMPLE), "no fixture at " + EXAMPLE);
-        PoseFile pose = PoseFile.read(EXAMPLE);
+    void zeroesTheWristZNoiseAndKeepsEveryRealChannel() {
+        // Read and derived by the product's own code; the 1629 raw landmark columns are what this test is about.
+        PoseFile pose = PoseReader.read(SharedFixtures.read(SharedFixtures.EXAMPLE_POSE));
+        HolisticLandmarks landmarks = PoseLandmarks.from(pose);
+        float[] features = HolisticDerivation.derive(landmarks);
         List<String> names = new ArrayList<>();
-        List<Integer> points = new ArrayList<>();
-        for (String component : List.of("POSE_LANDMARKS", "LEFT_HAND_LANDMARKS", "RIGHT_HAND_LANDMARKS",
-                "FACE_LANDMARKS")) {
-            PoseFile.Component c = pose.component(component);
-            for (int p = 0; p < c.points().size(); p++) {
-                points.add(c.firstPoint() + p);
-                names.add(component + "/" + c.points().get(p));
+        for (HolisticLayout.Part part : HolisticLayout.PARTS) {
+            for (String point : pose.header().component(part.component()).orElseThrow().points()) {
+                names.add(part.component() + "/" + point);
             }
         }
-        int frames = pose.frames();
-        int dims = 3 * points.size();
+        int frames = landmarks.frames();
+        int dims = FeatureLayout.RAW_LANDMARK_VALUES;
         float[] values = new float[frames * dims];
         for (int t = 0; t < frames; t++) {
-            for (int i = 0; i < points.size(); i++) {
-                values[t * dims + 3 * i] = pose.value(t, 0, points.get(i), 0) / pose.width();
-                values[t * dims + 3 * i + 1] = pose.value(t, 0, points.get(i), 1) / pose.height();
-                values[t * dims + 3 * i + 2] = pose.value(t, 0, points.get(i), 2);
-            }
+            System.arraycopy(features, t * FeatureLayout.DIMS, values, t * dims, dims);
         }
 
         float[] normalized = new PerChannelZScore(NoiseFloor.DEFAULT).apply(values, frames, dims);
