@@ -64,64 +64,16 @@ public final class SignerHeldOutDataset implements SyntheticSource {
 
     /** Image units per body unit (half a shoulder width) for a signer of scale 1. */
     private static final double UNIT = 0.105;
-    private static final double UPPER_ARM = 1.5;
-    private static final double FOREARM = 1.4;
-
     private static final List<String> GLOSS_NAMES = List.of("HEUTE", "MORGEN", "REGEN", "SONNE", "WOLKE", "SCHNEE",
             "WIND", "NEBEL", "GEWITTER", "NORD", "SUED", "OST", "WEST", "WARM", "KALT", "FROST", "GRAD", "MINUS",
             "PLUS", "TAG", "NACHT", "KOMMEN", "BLEIBEN", "STARK", "SCHWACH", "WECHSELHAFT", "DEUTSCHLAND", "REGION",
             "BERG", "KUESTE", "AUCH", "NOCH");
 
-    /** Finger curls (thumb, index, middle, ring, pinky; 0 straight, 1 fully curled) of the hand shapes. */
-    private static final double[][] HANDSHAPES = {
-            {0.6, 0, 0, 0, 0},           // B: flat hand, thumb across the palm
-            {0, 0, 0, 0, 0},             // 5: spread
-            {0.3, 1, 1, 1, 1},           // A: fist
-            {0.8, 0, 1, 1, 1},           // 1: index
-            {0.8, 0, 0, 1, 1},           // V
-            {0, 1, 1, 1, 0},             // Y: thumb and pinky
-            {0, 0, 1, 1, 1},             // L
-            {0.4, 0.5, 0.5, 0.5, 0.5},   // C
-            {0.7, 0.75, 0.75, 0.75, 0.75}, // O
-            {0.8, 0, 0, 0, 1},           // W
-    };
-    private static final double[] RELAXED = {0.3, 0.35, 0.4, 0.45, 0.5};
-
-    /** Dominant-hand (right-handed signer) wrist positions in body units: x to the signer's left, y down, z to the camera negative. */
-    private static final double[][] LOCATIONS = {
-            {-0.25, -1.55, -0.5}, // forehead
-            {-0.2, -0.75, -0.6},  // chin
-            {-0.6, -1.1, -0.4},   // cheek
-            {-0.25, 0.7, -0.5},   // chest
-            {0.35, 0.3, -0.4},    // the other shoulder
-            {-0.55, 1.2, -1.2},   // neutral space
-            {-0.3, 1.7, -0.8},    // belly
-            {-1.5, 0.9, -0.6},    // beside the body
-            {-0.6, -0.2, -1.3},   // high neutral space
-    };
-    private static final int[] BASE_LOCATIONS = {3, 5, 6};
-
-    private static final int LINE = 0;
-    private static final int ARC = 1;
-    private static final int CIRCLE = 2;
-    private static final int ZIGZAG = 3;
-    private static final int TAP = 4;
-    private static final int SHAKE = 5;
-    private static final int MOVEMENTS = 6;
-
-    private static final int ONE_HANDED = 0;
-    private static final int MIRRORED = 1;
-    private static final int ALTERNATING = 2;
-    private static final int BASE_HAND = 3;
-
-    private static final double[] REST_DOMINANT = {-0.75, 2.35, -0.3};
-    private static final double[] PASSIVE = {0.8, 2.0, -0.5};
-
     private final SignerHeldOutOptions options;
     private final List<String> glosses;
     private final Sign[] signs;
     private final List<Signer> signers;
-    private final double[][] faceMesh;
+    private final SignerBody body = new SignerBody();
 
     public SignerHeldOutDataset(SignerHeldOutOptions options) {
         this.options = options;
@@ -142,7 +94,6 @@ public final class SignerHeldOutDataset implements SyntheticSource {
             people.add(Signer.of(options, s));
         }
         this.signers = Collections.unmodifiableList(people);
-        this.faceMesh = faceMesh();
     }
 
     public SignerHeldOutOptions options() {
@@ -272,144 +223,6 @@ public final class SignerHeldOutDataset implements SyntheticSource {
         return new Script(signer, sentence, starts, durations, leading, trailing, t + trailing);
     }
 
-    // ------------------------------------------------------------------------------------------------ rendering
-
-    /** Where a hand is and what it looks like, in body units, for a right-handed signer. */
-    private static final class HandState {
-        final double[] wrist = new double[3];
-        final double[] curl = new double[5];
-        /** Direction the fingers point in the image plane: 0 up, positive towards the signer's left. */
-        double roll;
-        /** Palm turned away from the camera (0 facing it). */
-        double yaw;
-
-        void lerp(HandState a, HandState b, double w) {
-            for (int k = 0; k < 3; k++) {
-                wrist[k] = a.wrist[k] + w * (b.wrist[k] - a.wrist[k]);
-            }
-            for (int k = 0; k < 5; k++) {
-                curl[k] = a.curl[k] + w * (b.curl[k] - a.curl[k]);
-            }
-            roll = a.roll + w * (b.roll - a.roll);
-            yaw = a.yaw + w * (b.yaw - a.yaw);
-        }
-
-        void mirror(HandState other) {
-            wrist[0] = -other.wrist[0];
-            wrist[1] = other.wrist[1];
-            wrist[2] = other.wrist[2];
-            System.arraycopy(other.curl, 0, curl, 0, 5);
-            roll = -other.roll;
-            yaw = other.yaw;
-        }
-    }
-
-    /** Both hands plus the mouth opening (body units) at one moment. */
-    private static final class Pose {
-        final HandState dominant = new HandState();
-        final HandState other = new HandState();
-        double mouth;
-
-        void lerp(Pose a, Pose b, double w) {
-            dominant.lerp(a.dominant, b.dominant, w);
-            other.lerp(a.other, b.other, w);
-            mouth = a.mouth + w * (b.mouth - a.mouth);
-        }
-    }
-
-    /** One occurrence of a sign (or a rest) in a sentence, with its own small variations. */
-    private final class Occurrence {
-        final Sign sign;
-        final int start;
-        final int length;
-        final double amplitude;
-        final double[] shift = new double[3];
-        final double rollShift;
-        final double[] curlShift = new double[5];
-        final double tempo;
-        final double mouth;
-        final int mouthCycles;
-        final double[] passiveShift = new double[3];
-
-        Occurrence(Sign sign, int start, int length, Signer signer, Random random) {
-            this.sign = sign;
-            this.start = start;
-            this.length = length;
-            this.amplitude = signer.amplitude() * (0.85 + 0.3 * random.nextDouble());
-            shift[0] = 0.16 * (random.nextDouble() - 0.5);
-            shift[1] = 0.16 * (random.nextDouble() - 0.5) + signer.height();
-            shift[2] = 0.2 * (random.nextDouble() - 0.5);
-            rollShift = 0.2 * (random.nextDouble() - 0.5);
-            for (int k = 0; k < 5; k++) {
-                curlShift[k] = 0.1 * (random.nextDouble() - 0.5);
-            }
-            tempo = 0.85 + 0.3 * random.nextDouble();
-            // mouthing: timed with the gloss, its strength and rhythm random, so the face says little about which
-            mouth = sign == null ? 0 : 0.09 * random.nextDouble();
-            mouthCycles = 1 + random.nextInt(3);
-            for (int k = 0; k < 3; k++) {
-                passiveShift[k] = 0.1 * (random.nextDouble() - 0.5);
-            }
-        }
-
-        /** The pose at progress {@code u} (clamped to [0, 1]) of this occurrence. */
-        void pose(double u, Pose out) {
-            u = Math.min(1, Math.max(0, u));
-            if (sign == null) {
-                rest(out.dominant, -1);
-                rest(out.other, 1);
-                out.mouth = 0;
-                return;
-            }
-            double warped = Math.pow(u, tempo);
-            sign.dominant(warped, amplitude, shift, out.dominant);
-            out.dominant.roll += rollShift;
-            for (int k = 0; k < 5; k++) {
-                out.dominant.curl[k] = clamp01(out.dominant.curl[k] + curlShift[k]);
-            }
-            switch (sign.twoHanded) {
-                case MIRRORED -> out.other.mirror(out.dominant);
-                case ALTERNATING -> {
-                    sign.dominant(1 - warped, amplitude, shift, out.other);
-                    out.other.mirror(copy(out.other));
-                }
-                case BASE_HAND -> {
-                    double[] location = LOCATIONS[sign.location];
-                    out.other.wrist[0] = 0.25 + shift[0];
-                    out.other.wrist[1] = location[1] + 0.45 + shift[1];
-                    out.other.wrist[2] = location[2] + shift[2];
-                    System.arraycopy(HANDSHAPES[0], 0, out.other.curl, 0, 5);
-                    out.other.roll = -1.45;
-                    out.other.yaw = 1.2;
-                }
-                default -> {
-                    for (int k = 0; k < 3; k++) {
-                        out.other.wrist[k] = PASSIVE[k] + passiveShift[k];
-                    }
-                    System.arraycopy(RELAXED, 0, out.other.curl, 0, 5);
-                    out.other.roll = -2.6;
-                    out.other.yaw = 0.5;
-                }
-            }
-            out.mouth = mouth * Math.pow(Math.sin(Math.PI * mouthCycles * u), 2);
-        }
-
-        private void rest(HandState hand, int side) {
-            hand.wrist[0] = side * -REST_DOMINANT[0] + passiveShift[0] * 0.3;
-            hand.wrist[1] = REST_DOMINANT[1] + passiveShift[1] * 0.3;
-            hand.wrist[2] = REST_DOMINANT[2];
-            System.arraycopy(RELAXED, 0, hand.curl, 0, 5);
-            hand.roll = -side * 2.7; // fingers down, towards the middle
-            hand.yaw = 0.6;
-        }
-    }
-
-    private static HandState copy(HandState hand) {
-        HandState copy = new HandState();
-        copy.lerp(hand, hand, 0);
-        return copy;
-    }
-
     private float[] render(Script script, Random random) {
         Signer signer = script.signer();
         int n = script.glosses().length;
@@ -431,9 +244,9 @@ public final class SignerHeldOutDataset implements SyntheticSource {
         double turn = 0.06 * (random.nextDouble() - 0.5);
 
         float[] features = new float[frames * FeatureLayout.DIMS];
-        Pose pose = new Pose();
-        Pose a = new Pose();
-        Pose b = new Pose();
+        SigningPose pose = new SigningPose();
+        SigningPose a = new SigningPose();
+        SigningPose b = new SigningPose();
         double[] body = new double[3 * (POSE + 2 * HAND + FACE)];
         double[] handLocalZ = new double[2 * HAND];
         int part = 0;
@@ -450,15 +263,15 @@ public final class SignerHeldOutDataset implements SyntheticSource {
                 int h = half(current, next);
                 current.pose(progress(current, t), a);
                 next.pose(progress(next, t), b);
-                pose.lerp(a, b, smoothstep((t + 0.5 - (next.start - h)) / (2.0 * h)));
+                pose.lerp(a, b, Easing.smoothstep((t + 0.5 - (next.start - h)) / (2.0 * h)));
             } else if (previous != null && half(previous, current) > 0 && t < current.start + half(previous, current)) {
                 int h = half(previous, current);
                 previous.pose(progress(previous, t), a);
                 current.pose(progress(current, t), b);
-                pose.lerp(a, b, smoothstep((t + 0.5 - (current.start - h)) / (2.0 * h)));
+                pose.lerp(a, b, Easing.smoothstep((t + 0.5 - (current.start - h)) / (2.0 * h)));
             }
             double nod = nodAmplitude * Math.sin(2 * Math.PI * t / nodPeriod + nodPhase);
-            place(pose, signer.leftHanded(), nod, turn, body, handLocalZ);
+            this.body.place(pose, signer.leftHanded(), nod, turn, body, handLocalZ);
 
             int row = t * FeatureLayout.DIMS;
             double tremorX = options.tremor() * random.nextGaussian();
@@ -522,316 +335,6 @@ public final class SignerHeldOutDataset implements SyntheticSource {
             Arrays.fill(missing[other], true);
         }
         return missing;
-    }
-
-    /**
-     * Every landmark in body units (x to the signer's left, y down, z towards the camera negative; the shoulders'
-     * centre at 0, half a shoulder width = 1); hands' z also relative to their wrist in {@code handLocalZ}.
-     */
-    private void place(Pose pose, boolean leftHanded, double nod, double turn, double[] body, double[] handLocalZ) {
-        // the hands: the right-handed pose, mirrored for a left-handed signer (the dominant hand becomes the left)
-        double mirror = leftHanded ? -1 : 1;
-        int dominantFirst = leftHanded ? LEFT_HAND_FIRST : RIGHT_HAND_FIRST;
-        int otherFirst = leftHanded ? RIGHT_HAND_FIRST : LEFT_HAND_FIRST;
-        hand(pose.dominant, 1, mirror, body, dominantFirst, handLocalZ);
-        hand(pose.other, -1, mirror, body, otherFirst, handLocalZ);
-
-        // pose: head, shoulders, arms following the hands, hips and legs (below the image, as MediaPipe reports them)
-        double[][] head = {{0, -1.45, -0.6}, {0.1, -1.62, -0.5}, {0.17, -1.63, -0.5}, {0.24, -1.62, -0.45},
-                {-0.1, -1.62, -0.5}, {-0.17, -1.63, -0.5}, {-0.24, -1.62, -0.45}, {0.45, -1.55, -0.1},
-                {-0.45, -1.55, -0.1}, {0.12, -1.28, -0.5}, {-0.12, -1.28, -0.5}};
-        for (int p = 0; p < head.length; p++) {
-            set(body, p, head[p][0] + turn, head[p][1] + nod, head[p][2]);
-        }
-        set(body, 11, 1, 0, 0);
-        set(body, 12, -1, 0, 0);
-        arm(body, 11, 13, 15, LEFT_HAND_FIRST, 1);
-        arm(body, 12, 14, 16, RIGHT_HAND_FIRST, -1);
-        double[][] lower = {{0.6, 2.7, 0}, {-0.6, 2.7, 0}, {0.62, 4.8, 0}, {-0.62, 4.8, 0}, {0.62, 6.8, 0.1},
-                {-0.62, 6.8, 0.1}, {0.64, 7.0, 0.2}, {-0.64, 7.0, 0.2}, {0.66, 7.1, -0.3}, {-0.66, 7.1, -0.3}};
-        for (int p = 0; p < lower.length; p++) {
-            set(body, 23 + p, lower[p][0], lower[p][1], lower[p][2]);
-        }
-        // face: the mesh follows the head; the lower lip and jaw open with the mouthing
-        for (int k = 0; k < FACE; k++) {
-            double[] point = faceMesh[k];
-            double open = point[3] > 0 ? pose.mouth * point[3] : 0;
-            set(body, FACE_FIRST + k, point[0] + turn, point[1] + nod + open, point[2]);
-        }
-    }
-
-    /** The pose's shoulder, elbow, wrist and hand points of one arm, following the hand block starting at {@code hand}. */
-    private static void arm(double[] body, int shoulder, int elbow, int wrist, int hand, int side) {
-        double sx = body[3 * shoulder];
-        double sy = body[3 * shoulder + 1];
-        double sz = body[3 * shoulder + 2];
-        double wx = body[3 * hand];
-        double wy = body[3 * hand + 1];
-        double wz = body[3 * hand + 2];
-        double dx = wx - sx;
-        double dy = wy - sy;
-        double dz = wz - sz;
-        double d = Math.max(1e-6, Math.sqrt(dx * dx + dy * dy + dz * dz));
-        double ex = dx / d;
-        double ey = dy / d;
-        double ez = dz / d;
-        double reach = Math.min(d, 0.999 * (UPPER_ARM + FOREARM));
-        double along = (UPPER_ARM * UPPER_ARM - FOREARM * FOREARM + reach * reach) / (2 * reach);
-        double out = Math.sqrt(Math.max(0, UPPER_ARM * UPPER_ARM - along * along));
-        // the elbow bends outwards and down
-        double nx = side;
-        double ny = 1;
-        double nz = 0.3;
-        double dot = nx * ex + ny * ey + nz * ez;
-        nx -= dot * ex;
-        ny -= dot * ey;
-        nz -= dot * ez;
-        double norm = Math.max(1e-9, Math.sqrt(nx * nx + ny * ny + nz * nz));
-        set(body, elbow, sx + along * ex + out * nx / norm, sy + along * ey + out * ny / norm,
-                sz + along * ez + out * nz / norm);
-        copyLandmark(body, hand, wrist);
-        copyLandmark(body, hand + 17, wrist + 2); // pinky
-        copyLandmark(body, hand + 5, wrist + 4);  // index
-        copyLandmark(body, hand + 2, wrist + 6);  // thumb
-    }
-
-    private static void copyLandmark(double[] body, int from, int to) {
-        System.arraycopy(body, 3 * from, body, 3 * to, 3);
-    }
-
-    // MediaPipe hand: 0 wrist; thumb 1-4 (CMC, MCP, IP, tip); index 5-8, middle 9-12, ring 13-16, pinky 17-20
-    // (MCP, PIP, DIP, tip). Palm coordinates: across (towards the thumb), along (towards the fingers), out of the palm.
-    private static final double[] FINGER_ACROSS = {0.11, 0.03, -0.05, -0.12};
-    private static final double[] FINGER_ALONG = {0.42, 0.44, 0.42, 0.38};
-    private static final double[] FINGER_SPLAY = {0.08, 0.0, -0.07, -0.15};
-    private static final double[][] FINGER_SEGMENTS = {{0.22, 0.13, 0.10}, {0.25, 0.15, 0.11}, {0.23, 0.14, 0.10},
-            {0.18, 0.10, 0.09}};
-    private static final double[] FINGER_BEND = {1.4, 1.6, 1.1};
-    private static final double[] THUMB_SEGMENTS = {0.16, 0.12, 0.10};
-
-    /**
-     * The 21 landmarks of one hand. {@code thumbSide} is +1 for the right-handed pose's dominant (right) hand, whose
-     * thumb points to the signer's left when the palm faces the camera, -1 for the other; {@code mirror} -1 mirrors
-     * the whole hand (a left-handed signer).
-     */
-    private static void hand(HandState state, int thumbSide, double mirror, double[] body, int first,
-            double[] handLocalZ) {
-        double[] local = new double[3 * HAND];
-        // palm coordinates (across, along, out)
-        double[] p = new double[3];
-        int k = 0;
-        local[k++] = 0;
-        local[k++] = 0;
-        local[k++] = 0;
-        // thumb: from the CMC joint out at an angle that closes across the palm as it curls
-        double thumbCurl = state.curl[0];
-        double angle = 0.9 - 1.6 * thumbCurl;
-        p[0] = 0.1;
-        p[1] = 0.1;
-        p[2] = 0;
-        local[k++] = p[0];
-        local[k++] = p[1];
-        local[k++] = p[2];
-        double bend = 0;
-        for (int s = 0; s < 3; s++) {
-            bend += thumbCurl * 0.5;
-            p[0] += THUMB_SEGMENTS[s] * Math.sin(angle) * Math.cos(bend);
-            p[1] += THUMB_SEGMENTS[s] * Math.cos(angle) * Math.cos(bend);
-            p[2] += THUMB_SEGMENTS[s] * Math.sin(bend);
-            local[k++] = p[0];
-            local[k++] = p[1];
-            local[k++] = p[2];
-        }
-        for (int f = 0; f < 4; f++) {
-            p[0] = FINGER_ACROSS[f];
-            p[1] = FINGER_ALONG[f];
-            p[2] = 0;
-            local[k++] = p[0];
-            local[k++] = p[1];
-            local[k++] = p[2];
-            double phi = 0;
-            for (int s = 0; s < 3; s++) {
-                phi += state.curl[f + 1] * FINGER_BEND[s];
-                double len = FINGER_SEGMENTS[f][s];
-                p[0] += len * Math.sin(FINGER_SPLAY[f]) * Math.cos(phi);
-                p[1] += len * Math.cos(FINGER_SPLAY[f]) * Math.cos(phi);
-                p[2] += len * Math.sin(phi);
-                local[k++] = p[0];
-                local[k++] = p[1];
-                local[k++] = p[2];
-            }
-        }
-        double cosYaw = Math.cos(state.yaw);
-        double sinYaw = Math.sin(state.yaw);
-        double cosRoll = Math.cos(state.roll);
-        double sinRoll = Math.sin(state.roll);
-        for (int j = 0; j < HAND; j++) {
-            double across = thumbSide * local[3 * j];
-            double along = local[3 * j + 1];
-            double outOfPalm = local[3 * j + 2];
-            // turn the palm about the fingers' axis, then point the fingers (roll in the image plane)
-            double x0 = across * cosYaw - thumbSide * outOfPalm * sinYaw;
-            double w0 = outOfPalm * cosYaw + thumbSide * across * sinYaw;
-            double x = x0 * cosRoll + along * sinRoll;
-            double y = x0 * sinRoll - along * cosRoll;
-            double z = -w0; // out of a palm that faces the camera is towards it: negative z
-            set(body, first + j, mirror * (state.wrist[0] + x), state.wrist[1] + y, state.wrist[2] + z);
-            handLocalZ[first - LEFT_HAND_FIRST + j] = z;
-        }
-    }
-
-    private static void set(double[] body, int landmark, double x, double y, double z) {
-        body[3 * landmark] = x;
-        body[3 * landmark + 1] = y;
-        body[3 * landmark + 2] = z;
-    }
-
-    /** 468 points on the front of an ellipsoid around the head; [3] is how far the point opens with the mouth. */
-    private static double[][] faceMesh() {
-        double[][] mesh = new double[FACE][4];
-        int rows = 18;
-        int columns = 26;
-        for (int i = 0; i < rows; i++) {
-            double lat = Math.toRadians(-75 + 150.0 * i / (rows - 1));
-            for (int j = 0; j < columns; j++) {
-                double lon = Math.toRadians(-80 + 160.0 * j / (columns - 1));
-                double x = 0.42 * Math.sin(lon) * Math.cos(lat);
-                double y = 0.58 * Math.sin(lat);
-                double z = -0.35 * Math.cos(lon) * Math.cos(lat);
-                double[] point = mesh[i * columns + j];
-                point[0] = x;
-                point[1] = -1.55 + y;
-                point[2] = z;
-                // the lower lip and chin (lower face, near the middle) open with the mouth, the chin the most
-                point[3] = y > 0.3 && Math.abs(x) < 0.16 ? (y - 0.3) / 0.28 : 0;
-            }
-        }
-        return mesh;
-    }
-
-    private static double smoothstep(double x) {
-        x = Math.min(1, Math.max(0, x));
-        return x * x * (3 - 2 * x);
-    }
-
-    private static double clamp01(double x) {
-        return Math.min(1, Math.max(0, x));
-    }
-
-    // ------------------------------------------------------------------------------------------------ the signs
-
-    /**
-     * One gloss's sign: hand shape (start and end), location, movement (kind, direction, size, repetitions, plane,
-     * reversed), orientation (roll and twist, yaw) and the other hand's part.
-     */
-    record Sign(int handshape, int endHandshape, int location, int movement, double direction, double size,
-            double bulge, int repetitions, boolean horizontal, boolean reversed, double roll, double twist,
-            double yaw, int twoHanded) {
-
-        static Sign random(Random random) {
-            int handshape = random.nextInt(HANDSHAPES.length);
-            int endHandshape = random.nextDouble() < 0.25 ? random.nextInt(HANDSHAPES.length) : handshape;
-            int twoHanded = pick(random, 0.6, 0.15, 0.1, 0.15);
-            int location = twoHanded == BASE_HAND ? BASE_LOCATIONS[random.nextInt(BASE_LOCATIONS.length)]
-                    : random.nextInt(LOCATIONS.length);
-            int movement = random.nextInt(MOVEMENTS);
-            return new Sign(handshape, endHandshape, location, movement, 2 * Math.PI * random.nextDouble(),
-                    0.5 + 0.6 * random.nextDouble(), 0.5 * (random.nextDouble() - 0.5), 2 + random.nextInt(2),
-                    random.nextBoolean(), false, 0.8 * (random.nextDouble() - 0.5), 0.8 * (random.nextDouble() - 0.5),
-                    0.8 * random.nextDouble(), twoHanded);
-        }
-
-        /** This sign with one property changed: 0 the hand shape, 1 the location, 2 the movement's direction. */
-        Sign twin(int which, Random random) {
-            return switch (which) {
-                case 0 -> {
-                    int shape = (handshape + 1 + random.nextInt(HANDSHAPES.length - 1)) % HANDSHAPES.length;
-                    int end = endHandshape == handshape ? shape : (endHandshape + 1 + random.nextInt(HANDSHAPES.length - 1)) % HANDSHAPES.length;
-                    yield new Sign(shape, end, location, movement, direction, size, bulge, repetitions, horizontal,
-                            reversed, roll, twist, yaw, twoHanded);
-                }
-                case 1 -> {
-                    int[] choices = twoHanded == BASE_HAND ? BASE_LOCATIONS : null;
-                    int place;
-                    do {
-                        place = choices != null ? choices[random.nextInt(choices.length)] : random.nextInt(LOCATIONS.length);
-                    } while (place == location);
-                    yield new Sign(handshape, endHandshape, place, movement, direction, size, bulge, repetitions,
-                            horizontal, reversed, roll, twist, yaw, twoHanded);
-                }
-                default -> new Sign(handshape, endHandshape, location, movement, direction, size, bulge, repetitions,
-                        horizontal, !reversed, roll, twist, yaw, twoHanded);
-            };
-        }
-
-        private static int pick(Random random, double... weights) {
-            double x = random.nextDouble();
-            for (int i = 0; i < weights.length - 1; i++) {
-                x -= weights[i];
-                if (x < 0) {
-                    return i;
-                }
-            }
-            return weights.length - 1;
-        }
-
-        /** The dominant hand at progress {@code u} in [0, 1] of the sign. */
-        void dominant(double u, double amplitude, double[] shift, HandState out) {
-            double m = reversed ? 1 - u : u;
-            double e = smoothstep(m);
-            double cos = Math.cos(direction);
-            double sin = Math.sin(direction);
-            double along = 0;
-            double across = 0;
-            double depth = 0;
-            double wiggle = 0;
-            switch (movement) {
-                case LINE -> along = (e - 0.5) * size;
-                case ARC -> {
-                    along = (e - 0.5) * size;
-                    across = bulge * Math.sin(Math.PI * e) * size;
-                }
-                case CIRCLE -> {
-                    double r = 0.25 + 0.2 * size;
-                    double angle = 2 * Math.PI * m + direction;
-                    along = r * (Math.cos(angle) - Math.cos(direction));
-                    across = r * (Math.sin(angle) - Math.sin(direction)) * (bulge >= 0 ? 1 : -1);
-                }
-                case ZIGZAG -> {
-                    along = (e - 0.5) * size;
-                    double phase = 0.5 * repetitions * m;
-                    across = 0.18 * (2 * Math.abs(phase - Math.floor(phase + 0.5)) * 2 - 1);
-                }
-                case TAP -> {
-                    double tap = Math.pow(Math.sin(Math.PI * 2 * m), 2);
-                    depth = 0.35 * size * tap;
-                    along = 0.1 * tap;
-                }
-                default -> { // SHAKE: small oscillation at the location, fingers wiggling
-                    along = 0.15 * size * Math.sin(Math.PI * repetitions * m);
-                    wiggle = 0.25 * Math.sin(Math.PI * repetitions * m);
-                }
-            }
-            double dx = along * cos - across * sin;
-            double dy = along * sin + across * cos;
-            double dz = depth;
-            if (horizontal) { // the movement in the horizontal plane: the image's vertical becomes depth
-                dz += dy;
-                dy = 0;
-            }
-            double[] location = LOCATIONS[this.location];
-            out.wrist[0] = location[0] + shift[0] + amplitude * dx;
-            out.wrist[1] = location[1] + shift[1] + amplitude * dy;
-            out.wrist[2] = location[2] + shift[2] - amplitude * dz;
-            double[] from = HANDSHAPES[handshape];
-            double[] to = HANDSHAPES[endHandshape];
-            for (int f = 0; f < 5; f++) {
-                double curl = from[f] + e * (to[f] - from[f]);
-                out.curl[f] = clamp01(curl + (f > 0 ? wiggle * (f % 2 == 0 ? 1 : -1) : 0));
-            }
-            out.roll = roll + twist * e;
-            out.yaw = yaw;
-        }
     }
 
     /**

@@ -264,8 +264,8 @@ class SignerHeldOutDatasetTest {
     void similarPairsDifferInOnePropertyAndTheFaceSaysLittle() {
         SignerHeldOutDataset dataset = new SignerHeldOutDataset(benchmark);
         for (int pair = 0; pair < benchmark.similarPairs(); pair++) {
-            SignerHeldOutDataset.Sign a = dataset.sign(2 * pair);
-            SignerHeldOutDataset.Sign b = dataset.sign(2 * pair + 1);
+            Sign a = dataset.sign(2 * pair);
+            Sign b = dataset.sign(2 * pair + 1);
             int differences = (a.handshape() != b.handshape() ? 1 : 0) + (a.location() != b.location() ? 1 : 0)
                     + (a.reversed() != b.reversed() ? 1 : 0);
             assertEquals(1, differences, "pair " + pair + ": " + a + " / " + b);
@@ -273,8 +273,8 @@ class SignerHeldOutDatasetTest {
             assertEquals(a.direction(), b.direction());
             assertEquals(a.twoHanded(), b.twoHanded());
         }
-        SignerHeldOutDataset.Sign loner = dataset.sign(2 * benchmark.similarPairs());
-        SignerHeldOutDataset.Sign next = dataset.sign(2 * benchmark.similarPairs() + 1);
+        Sign loner = dataset.sign(2 * benchmark.similarPairs());
+        Sign next = dataset.sign(2 * benchmark.similarPairs() + 1);
         assertFalse(loner.direction() == next.direction(), "beyond the pairs, signs are drawn independently");
 
         // the face moves, but far less than the dominant hand

@@ -117,7 +117,9 @@ public final class SignerHeldOutLearning {
         int stepsPerEpoch = (usable.size() + batchSize - 1) / batchSize;
         LearningRateSchedule schedule = new LearningRateSchedule(lr, Math.max(1, epochs * stepsPerEpoch / 10),
                 epochs * stepsPerEpoch);
-        Random random = new Random(1);
+        // -Dbench.seed=N: another initialization, dropout and batch order (the learning curve's spread between seeds).
+        long seed = Long.getLong("bench.seed", 1);
+        Random random = new Random(seed);
         // -Dbench.speed=0.8,1.3: training-time speed perturbation (SpeedPerturbation); off by default.
         String[] speedRange = System.getProperty("bench.speed", "1,1").split(",");
         SpeedPerturbation speed = new SpeedPerturbation(Double.parseDouble(speedRange[0]),
@@ -126,7 +128,7 @@ public final class SignerHeldOutLearning {
         long parameters;
         int step = 0;
         long started = System.nanoTime();
-        try (TeacherSession session = TeacherSession.create(config, vocabulary, 1)) {
+        try (TeacherSession session = TeacherSession.create(config, vocabulary, seed)) {
             parameters = session.parameterCount();
             System.out.printf(Locale.ROOT, "%s: %d parameters, %d of %d train samples cannot be aligned at stride %d, "
                     + "%d steps per epoch%n", name, parameters, impossible, train.size(), config.temporalStride(),
@@ -198,8 +200,11 @@ public final class SignerHeldOutLearning {
         result.put("epochsRun", curve.size());
         result.put("batchSize", batchSize);
         result.put("peakLearningRate", lr);
+        result.put("seed", Long.getLong("bench.seed", 1));
         result.put("torchThreads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
         result.put("normalization", System.getProperty("corpus.normalization", "channel"));
+        // SyntheticCorpus normalizes with the service's default version (runs recorded without this field used v1).
+        result.put("normalizationVersion", io.signstream.featurenormalization.Normalizations.DEFAULT_VERSION);
         result.put("speedPerturbation", System.getProperty("bench.speed", "1,1"));
         result.put("dropout", config.dropout());
         result.put("trainingSeconds", curve.stream().mapToDouble(Epoch::seconds).sum());
@@ -298,6 +303,10 @@ public final class SignerHeldOutLearning {
         notes.add(0, c.isMissingNode() ? "fusion 64, LSTM 32"
                 : "fusion " + c.path("fusionHidden").asInt() + ", LSTM " + c.path("lstmHidden").asInt());
         notes.add("lr " + r.path("peakLearningRate").asDouble());
+        notes.add("normalization v" + r.path("normalizationVersion").asInt(1));
+        if (r.path("seed").asLong(1) != 1) {
+            notes.add("seed " + r.path("seed").asLong());
+        }
         return String.join(", ", notes);
     }
 
