@@ -27,5 +27,7 @@ public enum RejectionReason {
     /** Landmarks: a .pose body that does not fit its header (bytes left over, frame count impossible). */
     HEADER_BODY_MISMATCH,
     /** The consumer failed on this record for a reason of its own (a bug): parked for inspection and replay. */
-    PROCESSING_FAILED
+    PROCESSING_FAILED,
+    /** The consumer's output for this record can never be written (too large for the broker, not authorized). */
+    UNDELIVERABLE
 }

@@ -10,9 +10,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import io.signstream.featurenormalization.Normalization;
-import io.signstream.normalization.messaging.LoopMetrics;
-import io.signstream.normalization.messaging.NormalizationLoop;
+import io.signstream.normalization.messaging.NormalizationMetrics;
 import io.signstream.normalization.messaging.NormalizationService;
+import io.signstream.normalization.messaging.PartitionTracker;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.reactive.messaging.providers.extension.HealthCenter;
 
 /** What this instance applies, to which topics, and how much it has done. */
 @Path("/normalization")
@@ -23,29 +25,33 @@ public class NormalizationResource {
     }
 
     public record Counters(long recordsIn, long recordsOut, long recordsRejected, Map<String, Long> rejectedByReason,
-            long bytesIn, long bytesOut, long failedBatches) {
+            long bytesIn, long bytesOut, long failedSends) {
     }
 
     public record Status(String method, int methodVersion, Map<String, String> parameters, String normalizedBy,
-            Topics topics, String groupId, boolean running, boolean joinedGroup, List<String> assignedPartitions,
-            Counters counters) {
+            Topics topics, String groupId, boolean running, boolean joinedGroup, List<String> assignedPartitions, Counters counters) {
     }
 
     @Inject
     NormalizationService service;
 
+    @Inject
+    @Identifier("normalization-partitions")
+    PartitionTracker partitions;
+
+    /** The connector's own view: running means no channel has failed (the liveness check's answer). */
+    @Inject
+    HealthCenter health;
+
     @GET
     public Status status() {
         Normalization normalization = service.normalization();
-        NormalizationLoop loop = service.loop();
-        LoopMetrics metrics = loop.metrics();
+        NormalizationMetrics metrics = service.metrics();
         return new Status(normalization.method(), normalization.version(),
                 new java.util.TreeMap<>(normalization.parameters()), service.normalizedBy(),
-                new Topics(loop.settings().sourceTopic(), loop.settings().outputTopic(),
-                        loop.settings().rejectedTopic()),
-                loop.settings().groupId(), loop.isAlive(), loop.hasJoinedGroup(),
-                loop.assignment().stream().map(Object::toString).sorted().toList(),
+                new Topics(service.rawTopic(), service.normalizedTopic(), service.rejectedTopic()),
+                service.groupId(), health.getLiveness().isOk(), partitions.joinedGroup(), partitions.partitions(),
                 new Counters(metrics.recordsIn(), metrics.recordsOut(), metrics.recordsRejected(),
-                        metrics.rejectedByReason(), metrics.bytesIn(), metrics.bytesOut(), metrics.failedBatches()));
+                        metrics.rejectedByReason(), metrics.bytesIn(), metrics.bytesOut(), metrics.failedSends()));
     }
 }

@@ -1,11 +1,12 @@
 package io.signstream.normalization.messaging;
 
-import java.time.Duration;
-
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** {@code signstream.normalization.*}: the method and how the loop talks to Kafka. Defaults and reasons in application.properties. */
+/**
+ * {@code signstream.normalization.*}: the method, and what the processor needs besides the channels (those are
+ * {@code mp.messaging.*}). Defaults and reasons in application.properties.
+ */
 @ConfigMapping(prefix = "signstream.normalization")
 public interface NormalizationConfig {
 
@@ -29,25 +30,18 @@ public interface NormalizationConfig {
     @WithDefault("16")
     int noiseUlps();
 
-    @WithDefault("signstream-normalization")
-    String groupId();
-
     /** Written into every stamp as {@code normalized_by}. */
     @WithDefault("normalization-service")
     String instanceId();
 
+    /** Largest record the producer sends; a rejection that would not fit leaves the original value out. */
     @WithDefault("17825792")
     int maxMessageBytes();
 
-    @WithDefault("16")
-    int maxPollRecords();
-
-    @WithDefault("500ms")
-    Duration pollTimeout();
-
-    @WithDefault("150s")
-    Duration sendTimeout();
-
-    @WithDefault("1s")
-    Duration retryBackoff();
+    /**
+     * Benchmark only: forward every value unchanged (no decoding), to measure what the pipeline costs without
+     * the normalization. Never set in a deployment: the output would be unstamped.
+     */
+    @WithDefault("false")
+    boolean passThrough();
 }

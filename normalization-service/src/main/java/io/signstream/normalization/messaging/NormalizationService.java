@@ -1,26 +1,26 @@
 package io.signstream.normalization.messaging;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.util.Map;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.Startup;
 import io.signstream.contract.SampleValidator;
 import io.signstream.featurenormalization.NoiseFloor;
 import io.signstream.featurenormalization.Normalization;
 import io.signstream.featurenormalization.Normalizations;
 import io.signstream.normalization.domain.SampleNormalizer;
-import io.smallrye.common.annotation.Identifier;
 
-/** Starts the normalization loop with the application and stops it, batch finished, at shutdown. */
+/**
+ * What the processor applies, built once at start: an unknown method or version, or a bad parameter, fails the
+ * start before anything is consumed ({@link Startup}).
+ */
+@Startup
 @ApplicationScoped
 public class NormalizationService {
 
@@ -41,36 +41,27 @@ public class NormalizationService {
     @ConfigProperty(name = "signstream.validation.max-frames", defaultValue = "600")
     int maxFrames;
 
-    /** Every {@code kafka.*} property (bootstrap servers, security), as Quarkus collects them for Kafka clients. */
-    @Inject
-    @Identifier("default-kafka-broker")
-    Map<String, Object> kafkaConfig;
+    @ConfigProperty(name = "mp.messaging.incoming.raw.group.id")
+    String groupId;
 
     @Inject
     MeterRegistry registry;
 
     private SampleNormalizer normalizer;
-    private NormalizationLoop loop;
+    private RecordStep step;
+    private NormalizationMetrics metrics;
+    private Rejections rejections;
 
-    void onStart(@Observes StartupEvent event) {
-        // An unknown method or version, or a bad parameter, fails the start, before anything is consumed.
+    @PostConstruct
+    void init() {
         Normalization normalization = Normalizations.create(config.method(), config.version(), config.epsilon(),
                 new NoiseFloor(config.noiseFloor(), config.noiseUlps()));
         normalizer = new SampleNormalizer(normalization, new SampleValidator(maxFrames), config.instanceId(),
                 Clock.systemUTC());
-        LoopSettings settings = new LoopSettings(rawTopic, normalizedTopic, rejectedTopic, SERVICE_NAME,
-                config.pollTimeout(), config.sendTimeout(), config.retryBackoff(),
-                KafkaClientSettings.consumer(kafkaConfig, config.groupId(), config.maxMessageBytes(),
-                        config.maxPollRecords()),
-                KafkaClientSettings.producer(kafkaConfig, config.maxMessageBytes()));
-        loop = new NormalizationLoop(settings, new NormalizeStep(normalizer), new LoopMetrics(registry));
-        loop.start();
-    }
-
-    void onStop(@Observes ShutdownEvent event) {
-        if (loop != null) {
-            loop.stop(config.pollTimeout().plus(Duration.ofSeconds(30)));
-        }
+        step = config.passThrough() ? (key, value) -> RecordStep.Outcome.publish(key, value)
+                : new NormalizeStep(normalizer);
+        metrics = new NormalizationMetrics(registry);
+        rejections = new Rejections(SERVICE_NAME, config.maxMessageBytes());
     }
 
     public Normalization normalization() {
@@ -81,7 +72,31 @@ public class NormalizationService {
         return normalizer.normalizedBy();
     }
 
-    public NormalizationLoop loop() {
-        return loop;
+    RecordStep step() {
+        return step;
+    }
+
+    public NormalizationMetrics metrics() {
+        return metrics;
+    }
+
+    Rejections rejections() {
+        return rejections;
+    }
+
+    public String rawTopic() {
+        return rawTopic;
+    }
+
+    public String normalizedTopic() {
+        return normalizedTopic;
+    }
+
+    public String rejectedTopic() {
+        return rejectedTopic;
+    }
+
+    public String groupId() {
+        return groupId;
     }
 }

@@ -1,7 +1,5 @@
 package io.signstream.normalization.messaging;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-
 import io.signstream.contract.FeatureSampleCodec;
 import io.signstream.contract.RejectionReason;
 import io.signstream.contract.SampleRejectedException;
@@ -12,7 +10,6 @@ import io.signstream.normalization.domain.SampleNormalizer;
 /** Decodes a raw record, normalizes and stamps it, encodes it again; any broken rule becomes a rejection. */
 public final class NormalizeStep implements RecordStep {
 
-
     private final SampleNormalizer normalizer;
 
     public NormalizeStep(SampleNormalizer normalizer) {
@@ -20,21 +17,21 @@ public final class NormalizeStep implements RecordStep {
     }
 
     @Override
-    public Outcome apply(ConsumerRecord<String, byte[]> record) {
+    public Outcome apply(String key, byte[] value) {
         try {
-            FeatureSample normalized = normalizer.normalize(FeatureSampleCodec.decode(record.value()));
+            FeatureSample normalized = normalizer.normalize(FeatureSampleCodec.decode(value));
             String id = normalized.getSampleId();
             // The key decides the partition, and so which consumer sees the sample and in what order.
-            if (!id.equals(record.key())) {
-                return Outcome.reject(RejectionReason.BAD_SAMPLE_ID, "record key '" + record.key()
+            if (!id.equals(key)) {
+                return Outcome.reject(RejectionReason.BAD_SAMPLE_ID, "record key '" + key
                         + "' is not the sample id '" + id + "'; the key of a feature record must be its sample id");
             }
-            byte[] value = FeatureSampleCodec.encode(normalized);
-            if (value.length > Topics.MAX_RECORD_BYTES) {
-                return Outcome.reject(RejectionReason.TOO_LARGE, "normalized sample " + id + " is " + value.length
+            byte[] encoded = FeatureSampleCodec.encode(normalized);
+            if (encoded.length > Topics.MAX_RECORD_BYTES) {
+                return Outcome.reject(RejectionReason.TOO_LARGE, "normalized sample " + id + " is " + encoded.length
                         + " bytes, the limit is " + Topics.MAX_RECORD_BYTES);
             }
-            return Outcome.publish(id, value);
+            return Outcome.publish(id, encoded);
         } catch (SampleRejectedException e) {
             return Outcome.reject(e.reason(), e.detail());
         }

@@ -1,19 +1,17 @@
 package io.signstream.normalization.messaging;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-
 import io.signstream.contract.RejectionReason;
 
 /**
- * What the loop does with one consumed record: publish a new value, or reject the record with a reason.
- * The loop owns consuming, producing and committing; a step owns only the transformation, so the same loop
+ * What the processor does with one consumed record: publish a new value, or reject the record with a reason.
+ * The processor owns acknowledgement and routing; a step owns only the transformation, so the same pipeline
  * runs the normalization and (in the benchmark) a pass-through.
  */
 @FunctionalInterface
 public interface RecordStep {
 
     /** Must not throw for bad input: a broken record is a {@link Outcome#reject}. */
-    Outcome apply(ConsumerRecord<String, byte[]> record);
+    Outcome apply(String key, byte[] value);
 
     /** Either {@code value} to publish under {@code key}, or a {@code reason} and {@code detail} to reject with. */
     record Outcome(String key, byte[] value, RejectionReason reason, String detail) {

@@ -17,16 +17,14 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.signstream.contract.FeatureLayout;
 import io.signstream.contract.FeatureSampleCodec;
 import io.signstream.contract.FeatureTensor;
@@ -37,24 +35,23 @@ import io.signstream.localstack.LocalStack;
 import io.signstream.localstack.ObjectStore;
 import io.signstream.localstack.TopicLayout;
 import io.signstream.localstack.TopicLayout.TopicSpec;
+import io.signstream.localstack.TopicProbe;
 import io.signstream.featurenormalization.NoiseFloor;
 import io.signstream.featurenormalization.Normalization;
 import io.signstream.featurenormalization.Normalizations;
 import io.signstream.normalization.domain.SampleNormalizer;
-import io.signstream.normalization.messaging.KafkaClientSettings;
-import io.signstream.normalization.messaging.LoopMetrics;
-import io.signstream.normalization.messaging.LoopSettings;
-import io.signstream.normalization.messaging.NormalizationLoop;
 import io.signstream.normalization.messaging.NormalizeStep;
 import io.signstream.normalization.messaging.RecordStep;
 
 /**
- * What normalization costs on the wire: N raw samples of [frames, 6516] go through the service's loop with the
- * normalization step, and the same N through the same loop with a pass-through step (value forwarded as it came,
- * no decoding), on one local broker, with the service's client settings. The ratio of the two throughputs is the
- * price of decoding, checking, normalizing and encoding. Also measures the step alone, in process, without Kafka.
+ * What normalization costs on the wire: N raw samples of [frames, 6516] go through the packaged service (a child
+ * process, its SmallRye Kafka channels as shipped) normalizing, and the same N through the same service with
+ * {@code signstream.normalization.pass-through=true} (value forwarded as it came, no decoding), on one local
+ * broker. The ratio of the two throughputs is the price of decoding, checking, normalizing and encoding. Also
+ * measures the step alone, in process, without Kafka.
  * <p>
- * Not a test. Run: {@code mvn -B -o -pl normalization-service test-compile exec:java@benchmark}
+ * Not a test. Run after packaging the service ({@code mvn -B -o package -pl normalization-service -am -DskipTests}):
+ * {@code mvn -B -o -pl normalization-service test-compile exec:java@benchmark}
  * with optional {@code -Dbenchmark.samples=200 -Dbenchmark.frames=150 -Dbenchmark.rounds=2 -Dbenchmark.warmup=20
  * -Dbenchmark.method=zscore-per-channel -Dbenchmark.version=2}. Writes {@code target/benchmarks/normalization.json} and {@code .md}.
  */
@@ -67,7 +64,6 @@ public final class NormalizationBenchmark {
     private static final String REJECTED = "bench.rejected";
     private static final int PARTITIONS = 4;
     private static final int DISTINCT_TENSORS = 4;
-    private static final int MAX_POLL_RECORDS = 16;
 
     private final int samples;
     private final int frames;
@@ -92,7 +88,7 @@ public final class NormalizationBenchmark {
         new NormalizationBenchmark().run();
     }
 
-    private record Run(String step, int round, int samples, long bytes, double seconds, double meanStepMillis) {
+    private record Run(String step, int round, int samples, long bytes, double seconds) {
 
         double samplesPerSecond() {
             return samples / seconds;
@@ -118,20 +114,19 @@ public final class NormalizationBenchmark {
             Map<String, String> featureTopic = Map.of("retention.ms", "-1",
                     "max.message.bytes", String.valueOf(TopicLayout.MAX_MESSAGE_BYTES));
             stack.kafka().ensureTopics(List.of(new TopicSpec(RAW, PARTITIONS, featureTopic),
-                    new TopicSpec(WARMUP, PARTITIONS, featureTopic), new TopicSpec(NORMALIZED, PARTITIONS, featureTopic),
-                    new TopicSpec(PASS_THROUGH, PARTITIONS, featureTopic), new TopicSpec(REJECTED, 1, featureTopic)));
-            Map<String, Object> base = Map.of("bootstrap.servers", stack.bootstrapServers());
-            publish(base, WARMUP, tensors, warmup, "warmup");
-            publish(base, RAW, tensors, samples, "sample");
+                    new TopicSpec(WARMUP, PARTITIONS, featureTopic), new TopicSpec(REJECTED, 1, featureTopic)));
+            Files.createDirectories(output);
+            publish(stack, WARMUP, tensors, warmup, "warmup");
+            publish(stack, RAW, tensors, samples, "sample");
 
-            log("warm-up: %d samples through each loop", warmup);
-            measure(base, WARMUP, NORMALIZED, "warmup-normalize", normalizeStep(), warmup, "normalize", 0);
-            measure(base, WARMUP, PASS_THROUGH, "warmup-pass-through", passThrough(), warmup, "pass-through", 0);
+            log("warm-up: %d samples through each configuration", warmup);
+            measure(stack, WARMUP, NORMALIZED + "-warmup", "warmup-normalize", false, warmup, "normalize", 0);
+            measure(stack, WARMUP, PASS_THROUGH + "-warmup", "warmup-pass-through", true, warmup, "pass-through", 0);
             for (int round = 1; round <= rounds; round++) {
-                runs.add(measure(base, RAW, NORMALIZED, "bench-normalize-" + round, normalizeStep(), samples,
+                runs.add(measure(stack, RAW, NORMALIZED + "-" + round, "bench-normalize-" + round, false, samples,
                         "normalize", round));
-                runs.add(measure(base, RAW, PASS_THROUGH, "bench-pass-through-" + round, passThrough(), samples,
-                        "pass-through", round));
+                runs.add(measure(stack, RAW, PASS_THROUGH + "-" + round, "bench-pass-through-" + round, true,
+                        samples, "pass-through", round));
             }
         } finally {
             deleteRecursively(directory);
@@ -145,89 +140,84 @@ public final class NormalizationBenchmark {
                 "normalization-benchmark", Clock.systemUTC()));
     }
 
-    /** The identity: the loop's consume, produce, acknowledge and commit, with nothing in between. */
-    private static RecordStep passThrough() {
-        return record -> RecordStep.Outcome.publish(record.key(), record.value());
-    }
-
-    /** Runs a fresh loop (new group, so it reads {@code source} from the start) until {@code count} outputs are acknowledged. */
-    private Run measure(Map<String, Object> base, String source, String target, String group, RecordStep step,
-            int count, String name, int round) throws InterruptedException {
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        LoopMetrics metrics = new LoopMetrics(registry);
-        LoopSettings settings = new LoopSettings(source, target, REJECTED, "normalization-benchmark",
-                Duration.ofMillis(100), Duration.ofSeconds(150), Duration.ofSeconds(1),
-                KafkaClientSettings.consumer(base, group, TopicLayout.MAX_MESSAGE_BYTES, MAX_POLL_RECORDS),
-                KafkaClientSettings.producer(base, TopicLayout.MAX_MESSAGE_BYTES));
-        NormalizationLoop loop = new NormalizationLoop(settings, step, metrics);
-        loop.start();
-        try {
-            // The clock starts once the group is joined: joining is a one-off cost, not throughput.
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-            while (!loop.hasJoinedGroup()) {
-                check(loop, deadline, group);
-                Thread.sleep(1);
+    /**
+     * Runs the service as a process of its own (the packaged quarkus-app, fresh group, so it reads {@code source}
+     * from the start) until {@code count} outputs are on {@code target}, then kills it. Throughput is taken from
+     * the outputs' own timestamps (set by the service's producer as it sends), first to last: the service's start
+     * and its joining the group are a one-off cost, not throughput.
+     */
+    private Run measure(LocalStack stack, String source, String target, String group, boolean passThrough,
+            int count, String name, int round) throws Exception {
+        stack.kafka().ensureTopics(List.of(new TopicSpec(target, PARTITIONS, Map.of("retention.ms", "-1",
+                "max.message.bytes", String.valueOf(TopicLayout.MAX_MESSAGE_BYTES)))));
+        Path jar = Path.of(System.getProperty("benchmark.service.jar",
+                "normalization-service/target/quarkus-app/quarkus-run.jar"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dquarkus.http.port=0", "-Dkafka.bootstrap.servers=" + stack.bootstrapServers(),
+                "-Dsignstream.topics.raw=" + source, "-Dsignstream.topics.normalized=" + target,
+                "-Dsignstream.topics.rejected=" + REJECTED, "-Dmp.messaging.incoming.raw.group.id=" + group,
+                "-Dsignstream.normalization.method=" + method, "-Dsignstream.normalization.version=" + version,
+                "-Dsignstream.normalization.pass-through=" + passThrough, "-jar", jar.toString()));
+        Process service = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(output.resolve(group + ".log").toFile()).start();
+        try (KafkaConsumer<String, byte[]> consumer = new TopicProbe(stack.bootstrapServers()).consumer()) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                partitions.add(new TopicPartition(target, p));
             }
-            long start = System.nanoTime();
-            long lastReport = start;
-            while (metrics.recordsOut() + metrics.recordsRejected() < count) {
-                check(loop, deadline, group);
-                Thread.sleep(1);
-                long now = System.nanoTime();
-                if (now - lastReport > TimeUnit.SECONDS.toNanos(2)) {
-                    lastReport = now;
-                    long done = metrics.recordsOut() + metrics.recordsRejected();
-                    double rate = done / ((now - start) / 1e9);
-                    log("  %s round %d: %d/%d samples, %.1f samples/s, ETA %.0f s", name, round, done, count, rate,
-                            rate > 0 ? (count - done) / rate : Double.NaN);
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            long bytes = 0;
+            int seen = 0;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while (seen < count) {
+                if (!service.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + ": service ended or timed out after " + seen + " outputs; see "
+                            + output.resolve(group + ".log"));
+                }
+                for (var record : consumer.poll(Duration.ofMillis(500))) {
+                    seen++;
+                    bytes += record.value().length;
+                    first = Math.min(first, record.timestamp());
+                    last = Math.max(last, record.timestamp());
                 }
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            if (metrics.recordsRejected() > 0) {
-                throw new IllegalStateException(name + ": " + metrics.rejectedByReason() + " rejected");
-            }
-            Timer latency = registry.find(LoopMetrics.PREFIX + "record.latency").timer();
-            Run run = new Run(name, round, count, metrics.bytesIn(), seconds,
-                    latency == null ? Double.NaN : latency.mean(TimeUnit.MILLISECONDS));
+            double seconds = (last - first) / 1000.0;
+            // count - 1 intervals between the first and the last output.
+            Run run = new Run(name, round, count - 1, bytes * (count - 1) / count, seconds);
             if (round > 0) {
-                log("%s round %d: %d samples in %.2f s = %.1f samples/s, %.1f MB/s (step %.2f ms/sample)", name,
-                        round, count, seconds, run.samplesPerSecond(), run.megabytesPerSecond(), run.meanStepMillis());
+                log("%s round %d: %d samples in %.2f s = %.1f samples/s, %.1f MB/s", name, round, count, seconds,
+                        run.samplesPerSecond(), run.megabytesPerSecond());
             }
             return run;
         } finally {
-            loop.stop(Duration.ofSeconds(30));
-        }
-    }
-
-    private static void check(NormalizationLoop loop, long deadline, String group) {
-        if (!loop.isAlive()) {
-            throw new IllegalStateException("loop " + group + " died", loop.fatalError());
-        }
-        if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("loop " + group + " did not finish in time");
+            service.destroyForcibly();
+            service.waitFor(30, TimeUnit.SECONDS);
         }
     }
 
     /** Decode, validate, normalize, stamp and encode in process: the step's cost without any Kafka. */
     private Map<String, Object> measureStepOnly(List<FeatureSample> tensors) {
         RecordStep step = normalizeStep();
-        List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        List<Map.Entry<String, byte[]>> records = new ArrayList<>();
         for (FeatureSample sample : tensors) {
-            records.add(new org.apache.kafka.clients.consumer.ConsumerRecord<>(RAW, 0, 0, sample.getSampleId(),
-                    FeatureSampleCodec.encode(sample)));
+            records.add(Map.entry(sample.getSampleId(), FeatureSampleCodec.encode(sample)));
         }
         int iterations = Math.max(50, samples);
         for (int i = 0; i < Math.max(20, warmup); i++) {
-            step.apply(records.get(i % records.size()));
+            var warm = records.get(i % records.size());
+            step.apply(warm.getKey(), warm.getValue());
         }
         long start = System.nanoTime();
         long bytes = 0;
         for (int i = 0; i < iterations; i++) {
             var record = records.get(i % records.size());
-            if (!step.apply(record).published()) {
+            if (!step.apply(record.getKey(), record.getValue()).published()) {
                 throw new IllegalStateException("benchmark sample rejected");
             }
-            bytes += record.value().length;
+            bytes += record.getValue().length;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> result = new LinkedHashMap<>();
@@ -262,12 +252,10 @@ public final class NormalizationBenchmark {
         return tensors;
     }
 
-    private void publish(Map<String, Object> base, String topic, List<FeatureSample> tensors, int count,
-            String prefix) throws Exception {
+    private void publish(LocalStack stack, String topic, List<FeatureSample> tensors, int count, String prefix)
+            throws Exception {
         long start = System.nanoTime();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                KafkaClientSettings.producer(base, TopicLayout.MAX_MESSAGE_BYTES), new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new TopicProbe(stack.bootstrapServers()).producer()) {
             List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 String id = String.format(Locale.ROOT, "%s-%05d", prefix, i);
@@ -300,7 +288,7 @@ public final class NormalizationBenchmark {
         json.put("epsilon", epsilon);
         json.put("rounds", rounds);
         json.put("partitions", PARTITIONS);
-        json.put("maxPollRecords", MAX_POLL_RECORDS);
+        json.put("pipeline", "the packaged service (SmallRye Kafka connector, application.properties as shipped) as a child process");
         json.put("normalize", Map.of("samplesPerSecond", round(normalize), "megabytesPerSecond", round(normalizeMb)));
         json.put("passThrough", Map.of("samplesPerSecond", round(passThrough), "megabytesPerSecond",
                 round(passThroughMb)));
@@ -316,7 +304,6 @@ public final class NormalizationBenchmark {
             entry.put("seconds", round(run.seconds()));
             entry.put("samplesPerSecond", round(run.samplesPerSecond()));
             entry.put("megabytesPerSecond", round(run.megabytesPerSecond()));
-            entry.put("meanStepMillisPerSample", round(run.meanStepMillis()));
             perRun.add(entry);
         }
         json.put("runs", perRun);
@@ -326,9 +313,10 @@ public final class NormalizationBenchmark {
                 "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 "os", System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 "broker", "local single-node KRaft Kafka 4.1.2 (child JVM, -Xmx768m), same machine"));
-        json.put("notes", "MB = 10^6 bytes of record values read from the source topic. Throughput is measured from "
-                + "the consumer joining its group to the last output acknowledged and includes consume, step, produce "
-                + "(acks=all, idempotent) and commit. Broker, clients and the loop share this machine's cores.");
+        json.put("notes", "MB = 10^6 bytes of output record values. Throughput is measured between the timestamps of "
+                + "the first and the last output record (set by the service as it sends them) and includes consume, "
+                + "step, produce (acks=all, idempotent) and commit. Broker, service and reader share this machine's "
+                + "cores.");
         Path jsonFile = output.resolve("normalization.json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(jsonFile.toFile(), json);
 
@@ -337,18 +325,18 @@ public final class NormalizationBenchmark {
         md.append(String.format(Locale.ROOT, "%d samples of [%d, %d] float32 (%.2f MB per record), method `%s`, "
                 + "%d round(s), %d partitions, started %s, %d processors.%n%n", samples, frames, FeatureLayout.DIMS,
                 sampleBytes / 1e6, method, rounds, PARTITIONS, started, Runtime.getRuntime().availableProcessors()));
-        md.append("| loop | samples/s | MB/s |\n| --- | ---: | ---: |\n");
+        md.append("| pipeline | samples/s | MB/s |\n| --- | ---: | ---: |\n");
         md.append(String.format(Locale.ROOT, "| normalize (decode, validate, z-score, stamp, encode) | %.1f | %.1f |%n",
                 normalize, normalizeMb));
-        md.append(String.format(Locale.ROOT, "| pass-through (same loop, identity step) | %.1f | %.1f |%n",
+        md.append(String.format(Locale.ROOT, "| pass-through (same service, signstream.normalization.pass-through=true) | %.1f | %.1f |%n",
                 passThrough, passThroughMb));
         md.append(String.format(Locale.ROOT, "| **normalize / pass-through** | **%.2f** | |%n%n", normalize / passThrough));
         md.append(String.format(Locale.ROOT, "Step alone in process (no Kafka): %s samples/s, %s MB/s, %s ms/sample.%n%n",
                 stepOnly.get("samplesPerSecond"), stepOnly.get("megabytesPerSecond"), stepOnly.get("millisPerSample")));
-        md.append("| run | round | seconds | samples/s | MB/s | step ms/sample |\n| --- | ---: | ---: | ---: | ---: | ---: |\n");
+        md.append("| run | round | seconds | samples/s | MB/s |\n| --- | ---: | ---: | ---: | ---: |\n");
         for (Run run : runs) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.1f | %.1f | %.2f |%n", run.step(), run.round(),
-                    run.seconds(), run.samplesPerSecond(), run.megabytesPerSecond(), run.meanStepMillis()));
+            md.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.1f | %.1f |%n", run.step(), run.round(),
+                    run.seconds(), run.samplesPerSecond(), run.megabytesPerSecond()));
         }
         md.append("\n").append(json.get("notes")).append("\n");
         Files.writeString(output.resolve("normalization.md"), md.toString(), StandardCharsets.UTF_8);

@@ -14,6 +14,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
@@ -28,6 +32,7 @@ import io.signstream.contract.proto.FeatureSample;
 import io.signstream.contract.proto.NormalizationStamp;
 import io.signstream.localstack.LocalStack;
 import io.signstream.localstack.LocalStackTestResource;
+import io.signstream.localstack.TopicLayout;
 import io.signstream.localstack.TopicProbe;
 import io.signstream.normalization.TestSamples;
 
@@ -182,6 +187,62 @@ class NormalizationPipelineTest {
         byte[] value = FeatureSampleCodec.encode(TestSamples.raw(TestSamples.uniqueId("other-id")).build());
 
         assertRejectedThenNextNormalized(key, value, RejectionReason.BAD_SAMPLE_ID);
+    }
+
+    /**
+     * A valid 600-frame sample padded to just under the 17 MiB record limit: it fits on features.raw, but neither
+     * its normalized copy (over 16 MiB) nor its rejection (the same bytes plus reason headers) fits in a record.
+     * It is rejected once, without its value, and the partition moves on: the next record comes out once and the
+     * committed offset passes both.
+     */
+    @Test
+    void aRecordWhoseRejectionCannotCarryItsBytesIsRejectedWithoutThemAndThePartitionMovesOn() throws Exception {
+        String id = TestSamples.uniqueId("oversized");
+        String nextId = id + "-next";
+        int frames = 600;
+        float[] values = new float[frames * FeatureLayout.DIMS];
+        Arrays.fill(values, 0.25f);
+        FeatureSample unpadded = TestSamples.raw(id, values, frames).build();
+        int target = TopicLayout.MAX_MESSAGE_BYTES - 512;
+        byte[] oversized = FeatureSampleCodec.encode(unpadded.toBuilder()
+                .setSource("x".repeat(target - FeatureSampleCodec.encode(unpadded).length - 4)).build());
+        assertTrue(oversized.length > TopicLayout.MAX_MESSAGE_BYTES - 600 && oversized.length < target + 8,
+                "padded to " + oversized.length);
+        RecordMetadata next;
+        try (KafkaProducer<String, byte[]> producer = probe.producer()) {
+            producer.send(new ProducerRecord<>(Topics.FEATURES_RAW, 0, id, oversized)).get(60, TimeUnit.SECONDS);
+            next = producer.send(new ProducerRecord<>(Topics.FEATURES_RAW, 0, nextId,
+                    FeatureSampleCodec.encode(TestSamples.raw(nextId).build()))).get(60, TimeUnit.SECONDS);
+        }
+
+        ConsumerRecord<String, byte[]> rejected = probe.awaitKey(Topics.FEATURES_REJECTED, id, WAIT);
+        assertEquals(RejectionReason.TOO_LARGE.name(), TopicProbe.header(rejected, RecordHeaders.REASON));
+        assertEquals(0, rejected.value().length, "the value is left out");
+        assertEquals(String.valueOf(oversized.length), TopicProbe.header(rejected, RecordHeaders.ORIGINAL_BYTES));
+        assertEquals(Topics.FEATURES_RAW + "/0/" + (next.offset() - 1),
+                TopicProbe.header(rejected, RecordHeaders.ORIGINAL_LOCATION));
+        probe.awaitKey(Topics.FEATURES_NORMALIZED, nextId, WAIT);
+
+        List<ConsumerRecord<String, byte[]>> normalized = probe.readUntil(Topics.FEATURES_NORMALIZED, r -> false,
+                Duration.ofSeconds(2));
+        assertEquals(1, normalized.stream().filter(r -> nextId.equals(r.key())).count(), "copies of the next record");
+        assertTrue(normalized.stream().noneMatch(r -> id.equals(r.key())), id + " was normalized");
+        List<ConsumerRecord<String, byte[]>> rejections = probe.readUntil(Topics.FEATURES_REJECTED, r -> false,
+                Duration.ofSeconds(2));
+        assertEquals(1, rejections.stream().filter(r -> id.equals(r.key())).count(), "rejections of " + id);
+
+        TopicPartition partition = new TopicPartition(Topics.FEATURES_RAW, 0);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        long committed = -1;
+        try (Admin admin = LocalStack.shared().kafka().admin()) {
+            while (committed <= next.offset() && System.nanoTime() < deadline) {
+                OffsetAndMetadata offset = admin.listConsumerGroupOffsets("signstream-normalization")
+                        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).get(partition);
+                committed = offset == null ? -1 : offset.offset();
+                Thread.sleep(200);
+            }
+        }
+        assertTrue(committed > next.offset(), "committed offset " + committed + " did not pass " + next.offset());
     }
 
     /**

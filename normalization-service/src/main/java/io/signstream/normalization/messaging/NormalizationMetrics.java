@@ -10,10 +10,10 @@ import io.micrometer.core.instrument.Timer;
 import io.signstream.contract.RejectionReason;
 
 /**
- * Micrometer meters of one loop. Records out and rejected count acknowledged outputs; records in counts every
- * record processed, so a batch that is re-read after a failed send is counted in again.
+ * Micrometer meters of the processor. Records out and rejected count acknowledged outputs; records in counts every
+ * record processed, so a record delivered again after a restart is counted in again.
  */
-public final class LoopMetrics {
+public final class NormalizationMetrics {
 
     public static final String PREFIX = "signstream.normalization.";
 
@@ -22,11 +22,11 @@ public final class LoopMetrics {
     private final Map<RejectionReason, Counter> rejected = new EnumMap<>(RejectionReason.class);
     private final Counter bytesIn;
     private final Counter bytesOut;
-    private final Counter failedBatches;
+    private final Counter failedSends;
     private final Timer recordLatency;
     private final Timer recordLag;
 
-    public LoopMetrics(MeterRegistry registry) {
+    public NormalizationMetrics(MeterRegistry registry) {
         recordsIn = Counter.builder(PREFIX + "records.in")
                 .description("Records read from the source topic and processed").register(registry);
         recordsOut = Counter.builder(PREFIX + "records.out")
@@ -40,8 +40,8 @@ public final class LoopMetrics {
                 .description("Value bytes of the records processed").register(registry);
         bytesOut = Counter.builder(PREFIX + "bytes.out")
                 .description("Value bytes acknowledged on the output and rejected topics").register(registry);
-        failedBatches = Counter.builder(PREFIX + "batches.failed")
-                .description("Batches whose outputs were not all acknowledged; they are read again").register(registry);
+        failedSends = Counter.builder(PREFIX + "sends.failed")
+                .description("Outputs the broker never acknowledged (the connector gave up retrying)").register(registry);
         recordLatency = Timer.builder(PREFIX + "record.latency")
                 .description("Time to decode, check, normalize and encode one record").register(registry);
         recordLag = Timer.builder(PREFIX + "record.lag")
@@ -67,8 +67,8 @@ public final class LoopMetrics {
         }
     }
 
-    void batchFailed() {
-        failedBatches.increment();
+    void sendFailed() {
+        failedSends.increment();
     }
 
     public long recordsIn() {
@@ -102,7 +102,7 @@ public final class LoopMetrics {
         return (long) bytesOut.count();
     }
 
-    public long failedBatches() {
-        return (long) failedBatches.count();
+    public long failedSends() {
+        return (long) failedSends.count();
     }
 }
