@@ -3,6 +3,7 @@ package io.signstream.featurestream;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.signstream.contract.FeatureDerivations;
 import io.signstream.contract.proto.Split;
 
 /**
@@ -14,14 +15,18 @@ import io.signstream.contract.proto.Split;
  * @param duplicates records of the split superseded by a later record with the same sample id
  * @param otherSplits records skipped because they belong to another split
  * @param stamps normalization stamp descriptions of the split's records, with their counts (refused ones included)
+ * @param derivations how the split's records got their features ({@link FeatureDerivations#arithmetic}: a landmark
+ *        derivation and its version, or as uploaded), with their counts (decoded records, refused ones included):
+ *        a split that mixes them shows it here
  * @param endOffsets the per-partition end offsets captured when the pass started ("topic-partition" to offset)
  */
 public record PassSummary(Split split, long read, long kept, Map<String, Long> refused, long duplicates,
-        long otherSplits, Map<String, Long> stamps, Map<String, Long> endOffsets) {
+        long otherSplits, Map<String, Long> stamps, Map<String, Long> derivations, Map<String, Long> endOffsets) {
 
     public PassSummary {
         refused = Map.copyOf(new TreeMap<>(refused));
         stamps = Map.copyOf(stamps);
+        derivations = Map.copyOf(derivations);
         endOffsets = Map.copyOf(endOffsets);
     }
 
@@ -36,6 +41,7 @@ public record PassSummary(Split split, long read, long kept, Map<String, Long> r
     @Override
     public String toString() {
         return "pass over " + split + ": read " + read + ", kept " + kept + ", refused " + new TreeMap<>(refused)
-                + ", duplicates " + duplicates + ", other splits " + otherSplits + ", stamps " + new TreeMap<>(stamps);
+                + ", duplicates " + duplicates + ", other splits " + otherSplits + ", stamps " + new TreeMap<>(stamps)
+                + ", feature derivations " + new TreeMap<>(derivations);
     }
 }

@@ -18,6 +18,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
 import io.signstream.contract.FeatureSampleCodec;
+import io.signstream.contract.FeatureDerivations;
 import io.signstream.contract.NormalizationStamps;
 import io.signstream.contract.RejectionReason;
 import io.signstream.contract.SampleRejectedException;
@@ -51,6 +52,7 @@ public final class SamplePass implements Iterator<NormalizedSample>, AutoCloseab
     private long otherSplits;
     private final Map<String, Long> refused = new HashMap<>();
     private final Map<String, Long> stamps = new HashMap<>();
+    private final Map<String, Long> derivations = new HashMap<>();
 
     SamplePass(FeatureStream stream, PassRequest request, List<TopicPartition> partitions,
             Map<TopicPartition, Long> beginnings, Map<TopicPartition, Long> ends) {
@@ -120,7 +122,8 @@ public final class SamplePass implements Iterator<NormalizedSample>, AutoCloseab
     public PassSummary summary() {
         Map<String, Long> endOffsets = new LinkedHashMap<>();
         ends.forEach((tp, offset) -> endOffsets.put(tp.toString(), offset));
-        return new PassSummary(request.split(), read, kept, refused, duplicates, otherSplits, stamps, endOffsets);
+        return new PassSummary(request.split(), read, kept, refused, duplicates, otherSplits, stamps, derivations,
+                endOffsets);
     }
 
     @Override
@@ -185,6 +188,7 @@ public final class SamplePass implements Iterator<NormalizedSample>, AutoCloseab
         }
         String stamp = NormalizationStamps.describe(sample);
         stamps.merge(stamp, 1L, Long::sum);
+        derivations.merge(FeatureDerivations.arithmetic(sample), 1L, Long::sum);
         if (!NormalizationStamps.isNormalized(sample)) {
             return refuse(RejectionReason.NOT_NORMALIZED.name(), id, where,
                     "the record carries no NORMALIZED stamp: only normalization-service output may be used");

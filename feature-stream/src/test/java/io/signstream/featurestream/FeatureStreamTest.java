@@ -20,8 +20,10 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
+import io.signstream.contract.FeatureDerivations;
 import io.signstream.contract.NormalizationStamps;
 import io.signstream.contract.RejectionReason;
+import io.signstream.contract.proto.FeatureDerivation;
 import io.signstream.contract.proto.NormalizationStamp;
 import io.signstream.contract.proto.Split;
 
@@ -85,6 +87,29 @@ class FeatureStreamTest {
                     RejectionReason.NON_FINITE.name(), 1L,
                     RejectionReason.UNDECODABLE.name(), 1L), summary.refused());
             assertEquals(2L, summary.stamps().get("none"));
+        }
+    }
+
+    @Test
+    void countsHowTheSplitsFeaturesWereDerived() {
+        String topic = TestTopics.create("derivations");
+        FeatureDerivation holistic = FeatureDerivation.newBuilder().setMethod("holistic-landmarks").setMethodVersion(1)
+                .putParameters("input", "pose-format 0.2").build();
+        publish(topic, sample("dev-uploaded", Split.DEV, 2, ZSCORE).build());
+        publish(topic, sample("dev-derived-1", Split.DEV, 2, ZSCORE).setDerivation(holistic).build());
+        publish(topic, sample("dev-derived-2", Split.DEV, 2, ZSCORE)
+                .setDerivation(holistic.toBuilder().putParameters("input", "npy")).build());
+        publish(topic, sample("dev-derived-v2", Split.DEV, 2, ZSCORE)
+                .setDerivation(holistic.toBuilder().setMethodVersion(2)).build());
+        publish(topic, sample("tr-derived", Split.TRAIN, 2, ZSCORE).setDerivation(holistic).build());
+
+        try (FeatureStream stream = new FeatureStream(config(topic))) {
+            PassSummary dev = stream.readAll(PassRequest.of(Split.DEV)).summary();
+            // counted by arithmetic (method and version), not by what the input was
+            assertEquals(Map.of(FeatureDerivations.AS_UPLOADED, 1L, "holistic-landmarks@v1", 2L,
+                    "holistic-landmarks@v2", 1L), dev.derivations());
+            assertEquals(Map.of("holistic-landmarks@v1", 1L),
+                    stream.readAll(PassRequest.of(Split.TRAIN)).summary().derivations());
         }
     }
 

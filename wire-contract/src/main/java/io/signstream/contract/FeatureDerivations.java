@@ -31,7 +31,8 @@ public final class FeatureDerivations {
         return arithmetic(a).equals(arithmetic(b));
     }
 
-    private static String arithmetic(FeatureSample sample) {
+    /** The derivation's arithmetic: {@code method@vN}, or {@value #AS_UPLOADED}; what a mix of features is counted by. */
+    public static String arithmetic(FeatureSample sample) {
         return sample.hasDerivation()
                 ? sample.getDerivation().getMethod() + "@v" + sample.getDerivation().getMethodVersion()
                 : AS_UPLOADED;

@@ -22,6 +22,8 @@ import io.signstream.teacher.diagnostics.TeacherDiagnostics.FeatureStatistics;
  * @param epochLosses mean training loss of each completed epoch, epoch 1 first
  * @param resumedFromEpoch the checkpoint epoch this process resumed from, null for an uninterrupted run
  * @param refusedRecords train records refused (not stamped, mixed normalization, invalid), by reason, last pass
+ * @param featureDerivations how the train split's features were made (a landmark derivation and its version, or
+ *        as uploaded), with counts, last pass: more than one entry means the run trains on a mix, and says so
  * @param skippedSamples usable-stamped samples not trained on (too long, unknown gloss, ...), by reason, last pass
  * @param feasibility train samples that cannot be aligned at the model's temporal stride (count, share, limit,
  *        counts at the other strides and the largest stride within the limit), from the scan at run start; null
@@ -55,6 +57,7 @@ public record RunState(
         Integer vocabularySize,
         String normalization,
         Map<String, Long> refusedRecords,
+        Map<String, Long> featureDerivations,
         Map<String, Long> skippedSamples,
         Feasibility feasibility,
         FeatureStatistics firstBatch,

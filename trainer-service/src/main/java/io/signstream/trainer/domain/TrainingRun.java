@@ -91,6 +91,7 @@ public final class TrainingRun {
     private Integer vocabularySize;
     private String normalization;
     private Map<String, Long> refused = Map.of();
+    private Map<String, Long> derivations = Map.of();
     private Map<String, Long> skippedSamples = Map.of();
     private Feasibility feasibility;
     private FeatureStatistics firstBatch;
@@ -174,7 +175,7 @@ public final class TrainingRun {
         return new RunState(runId, status, message, reason, options, device, epoch, options.epochs(), step, totalSteps,
                 stepsPerEpoch, warmupSteps, loss, gradNorm, learningRate, skippedBatches, consecutiveSkips,
                 samplesPerSecond, etaSeconds, List.copyOf(epochLosses), lastCheckpointEpoch, lastCheckpoint,
-                resumedFromEpoch, vocabularySize, normalization, refused, skippedSamples, feasibility, firstBatch, createdAt,
+                resumedFromEpoch, vocabularySize, normalization, refused, derivations, skippedSamples, feasibility, firstBatch, createdAt,
                 System.currentTimeMillis());
     }
 
@@ -234,6 +235,7 @@ public final class TrainingRun {
             vocabularySize = vocabulary.size();
             normalization = scan.normalization();
             refused = scan.refused();
+            derivations = scan.pass().derivations();
             skippedSamples = scan.skipped();
             feasibility = scan.feasibility();
             stepsPerEpoch = perEpoch;
@@ -399,6 +401,7 @@ public final class TrainingRun {
         synchronized (this) {
             epochLosses.add(meanLoss == null ? Double.NaN : meanLoss);
             refused = end.pass().refused();
+            derivations = end.pass().derivations();
             skippedSamples = end.skipped();
             metrics.put("epoch", (double) end.epoch());
             metrics.put("step", (double) step);

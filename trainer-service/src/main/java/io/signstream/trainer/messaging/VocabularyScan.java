@@ -8,6 +8,7 @@ import java.util.TreeMap;
 
 import org.jboss.logging.Logger;
 
+import io.signstream.contract.FeatureDerivations;
 import io.signstream.contract.NormalizationStamps;
 import io.signstream.contract.proto.NormalizationStamp;
 import io.signstream.contract.proto.Split;
@@ -123,6 +124,12 @@ public final class VocabularyScan {
                 LOG.warnf("refusing %d TRAIN samples normalized with %s: the run trains on %s (most samples); "
                         + "one run never mixes normalizations", count, entry.getKey(), chosen);
             }
+        }
+        if (summary.derivations().size() > 1) {
+            // Not refused: derived and uploaded features can be the same layout on purpose; the run status shows the
+            // mix (featureDerivations) so it is never trained on unknowingly.
+            LOG.warnf("the train split mixes features made in different ways %s (derivation@version or %s): the run "
+                    + "trains on all of them", new TreeMap<>(summary.derivations()), FeatureDerivations.AS_UPLOADED);
         }
         Vocabulary vocabulary = Vocabulary.fromGlossSequences(group.annotations);
         LOG.infof("train split: %d usable samples normalized with %s, %d glosses; %s; skipped %s; %s (limit %s, "

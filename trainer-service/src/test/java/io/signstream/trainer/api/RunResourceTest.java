@@ -1,5 +1,6 @@
 package io.signstream.trainer.api;
 
+import io.signstream.contract.FeatureDerivations;
 import io.signstream.contract.NormalizationStamps;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -125,6 +126,8 @@ class RunResourceTest {
         assertEquals(5, done.getInt("vocabularySize"));
         assertEquals(12, done.getInt("step"));
         assertEquals(1, done.getInt("refusedRecords.NOT_NORMALIZED"), "the unstamped record is refused");
+        // 16 train samples plus the refused unstamped one, all uploaded as finished features (no derivation stamp)
+        assertEquals(Map.of(FeatureDerivations.AS_UPLOADED, 17), done.getMap("featureDerivations"));
         assertTrue(done.getString("device").startsWith("cpu"), done.getString("device"));
         assertEquals(1.0, done.getDouble("firstBatch.overall.std"), 0.05, "normalized input reaches the model");
         assertEquals(NormalizationStamps.describe(NormalizedFixture.STAMP), done.getString("normalization"));
