@@ -1,5 +1,7 @@
 package io.signstream.normalization.api;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.signstream.rest.Roles;
 import java.util.List;
 import java.util.Map;
 
@@ -35,6 +37,7 @@ public class NormalizationResource {
     NormalizationService service;
 
     @GET
+    @RolesAllowed({ Roles.VIEWER, Roles.PUBLISHER, Roles.TRAINER, Roles.EVALUATOR })
     public Status status() {
         Normalization normalization = service.normalization();
         NormalizationLoop loop = service.loop();
