@@ -50,6 +50,7 @@ import io.signstream.ingest.support.TestSamples;
 import io.signstream.ingest.support.TopicContents;
 import io.signstream.localstack.LocalStackTestResource;
 import io.signstream.localstack.TestTokens;
+import io.signstream.rest.Roles;
 import io.signstream.localstack.TopicProbe;
 
 @QuarkusTest
@@ -253,6 +254,7 @@ class SampleResourceTest {
 
     private HttpResponse<String> post(HttpClient client, Multipart form) throws Exception {
         return client.send(HttpRequest.newBuilder(samplesUri).header("Content-Type", form.contentType())
+                .header("Authorization", "Bearer " + TestTokens.withRoles(Roles.PUBLISHER))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(form.bytes())).build(), HttpResponse.BodyHandlers.ofString());
     }
 
