@@ -14,8 +14,11 @@ Landmarks (a pose-format .pose file, or MediaPipe Holistic [frames, 543, 3|4] as
 ingest service's REST API, which derives the 6516 columns with the one versioned derivation and stamps
 the record with it (no second implementation here, so the numbers cannot drift):
 
+    export SIGNSTREAM_TOKEN=$(./signstream token --role publisher)
     python3 publish_features.py --ingest http://localhost:8081 --split train \
         --id sample-0002 --glosses "HELLO WORLD" recording.pose
+
+The REST API needs a bearer token with the publisher role: --token, or SIGNSTREAM_TOKEN.
 
 A features file is a float32 array [frames, 6516] saved with np.save (.npy), or an .npz whose
 'features' array is that. Refused samples show up on features.rejected with a reason header
@@ -97,7 +100,8 @@ def post_to_ingest(args):
              f"filename=\"{os.path.basename(args.file)}\"\r\nContent-Type: application/octet-stream\r\n\r\n").encode()
     body += content + f"\r\n--{boundary}--\r\n".encode()
     request = urllib.request.Request(args.ingest.rstrip("/") + "/samples", data=body, method="POST",
-                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}",
+                                              "Authorization": f"Bearer {args.token}"})
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
             answer = json.load(response)
@@ -115,6 +119,9 @@ def main(argv=None):
     parser.add_argument("--bootstrap", default="localhost:9092", help="Kafka, for features [T, 6516]")
     parser.add_argument("--ingest", help="ingest service URL, e.g. http://localhost:8081: send the file to "
                         "POST /samples instead of Kafka (required for landmarks, which it derives)")
+    parser.add_argument("--token", default=os.environ.get("SIGNSTREAM_TOKEN", ""),
+                        help="bearer token with the publisher role for --ingest (default: $SIGNSTREAM_TOKEN; "
+                        "locally: ./signstream token --role publisher)")
     parser.add_argument("--topic", default="features.raw")
     parser.add_argument("--split", choices=sorted(SPLITS), required=True)
     parser.add_argument("--id", required=True, help="sample id, [A-Za-z0-9][A-Za-z0-9._-]*")
@@ -124,6 +131,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     if args.ingest:
+        if not args.token:
+            parser.error("--ingest needs a bearer token: --token or SIGNSTREAM_TOKEN (./signstream token --role publisher)")
         return post_to_ingest(args)
     if is_landmarks(args.file):
         parser.error(f"{args.file} holds landmarks: give --ingest URL, the ingest service derives the features")

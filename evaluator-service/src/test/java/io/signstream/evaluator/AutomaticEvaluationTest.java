@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -28,6 +29,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.minio.MinioClient;
 import io.quarkus.test.common.WithTestResource;
 import io.signstream.localstack.LocalStackTestResource;
+import io.signstream.localstack.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -54,6 +56,12 @@ import io.signstream.teacher.TeacherSession;
 @WithTestResource(LocalStackTestResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AutomaticEvaluationTest {
+
+    /** This class tests what the endpoints do; who may call them is AuthorizationTest's. */
+    @BeforeEach
+    void authenticate() {
+        TestTokens.restAssuredAsEveryRole();
+    }
 
     static final String RUN = "auto-run";
     private static final String OTHER_RUN = "auto-run-other";

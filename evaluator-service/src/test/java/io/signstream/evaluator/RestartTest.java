@@ -10,10 +10,12 @@ import java.util.Map;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.signstream.localstack.LocalStackTestResource;
+import io.signstream.localstack.TestTokens;
 import io.minio.MinioClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -33,6 +35,12 @@ import io.signstream.evaluator.storage.EvaluationStore;
 @TestProfile(RestartTest.RestartedService.class)
 @WithTestResource(LocalStackTestResource.class)
 class RestartTest {
+
+    /** This class tests what the endpoints do; who may call them is AuthorizationTest's. */
+    @BeforeEach
+    void authenticate() {
+        TestTokens.restAssuredAsEveryRole();
+    }
 
     public static class RestartedService implements QuarkusTestProfile {
         @Override

@@ -124,7 +124,7 @@ final class Demo {
         dataset.writePhoenix(dataDir);
 
         JsonNode imported = workflow.publish(dataDir);
-        JsonNode normalization = new ServiceClient(state.serviceUrl(ServiceSpec.NORMALIZATION)).get("/normalization");
+        JsonNode normalization = state.client(ServiceSpec.NORMALIZATION).get("/normalization");
 
         String runId = "demo-" + java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Map<String, Object> request = new LinkedHashMap<>();

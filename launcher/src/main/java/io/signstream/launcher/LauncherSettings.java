@@ -11,7 +11,8 @@ import io.signstream.localstack.ObjectStore;
 /**
  * Where the launcher runs things, from environment variables. Setting KAFKA_BOOTSTRAP_SERVERS or
  * SIGNSTREAM_OBJECT_STORE_ENDPOINT points the services at an external Kafka / S3 (MinIO) instead of
- * starting the embedded ones.
+ * starting the embedded ones. The services listen on {@code SIGNSTREAM_BIND_HOST} (127.0.0.1: this machine only);
+ * imports read under {@code SIGNSTREAM_IMPORT_ROOT} (the stack's home, where the demo writes its data).
  */
 public record LauncherSettings(
         Path repository,
@@ -23,7 +24,9 @@ public record LauncherSettings(
         String bucket,
         int kafkaPort,
         int objectStorePort,
-        Map<ServiceSpec, Integer> servicePorts) {
+        Map<ServiceSpec, Integer> servicePorts,
+        String bindHost,
+        Path importRoot) {
 
     public static LauncherSettings fromEnvironment(Map<String, String> env) {
         Path repository = Path.of(env.getOrDefault("SIGNSTREAM_REPO", ".")).toAbsolutePath().normalize();
@@ -45,7 +48,9 @@ public record LauncherSettings(
                 env.getOrDefault("SIGNSTREAM_OBJECT_STORE_BUCKET", LocalStack.DEFAULT_BUCKET),
                 autoPorts ? 0 : Integer.parseInt(env.getOrDefault("SIGNSTREAM_KAFKA_PORT", "9092")),
                 autoPorts ? 0 : Integer.parseInt(env.getOrDefault("SIGNSTREAM_OBJECT_STORE_PORT", "9000")),
-                ports);
+                ports,
+                env.getOrDefault("SIGNSTREAM_BIND_HOST", "127.0.0.1"),
+                Path.of(env.getOrDefault("SIGNSTREAM_IMPORT_ROOT", home.toString())).toAbsolutePath().normalize());
     }
 
     private static String blankToNull(String value) {

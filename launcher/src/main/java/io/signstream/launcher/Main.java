@@ -19,6 +19,8 @@ public final class Main {
             "  eval RUN [--split dev|test] [--checkpoint latest|best|EPOCH] [--beam N]",
             "                   evaluate a run's checkpoint and print WER",
             "  demo [--tiny] [--data demo|signers] [--epochs N] [--glosses N] [--train-samples N] [--keep-up]\n                   synthetic data -> publish -> normalize -> train -> evaluate -> report\n                   (--data signers: the harder set, dev/test signed by signers training never sees)",
+            "  token [--role publisher|trainer|evaluator|viewer]... [--hours N]",
+            "                   print a bearer token of the local stack's issuer (default: every role, 12 hours)",
             "  test             run every test (handled by the ./signstream script)");
 
     private Main() {
@@ -108,6 +110,7 @@ public final class Main {
                 }
                 new Demo(stack, settings, progress).run(size, options.has("keep-up"));
             }
+            case "token" -> progress.out().println(LocalTokenCommand.token(settings, args));
             default -> throw new IllegalArgumentException("unknown command '" + command + "'");
         }
         return 0;

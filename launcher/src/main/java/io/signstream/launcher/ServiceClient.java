@@ -10,16 +10,21 @@ import java.time.Duration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** JSON over HTTP to one service; a non-2xx answer becomes an exception carrying the service's reason. */
+/**
+ * JSON over HTTP to one service with a bearer token; a non-2xx answer becomes an exception carrying the service's
+ * reason. Get one from {@link StackState#client}.
+ */
 final class ServiceClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String baseUrl;
+    private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    ServiceClient(String baseUrl) {
+    ServiceClient(String baseUrl, String token) {
         this.baseUrl = baseUrl;
+        this.token = token;
     }
 
     JsonNode get(String path) {
@@ -37,7 +42,8 @@ final class ServiceClient {
     }
 
     private JsonNode send(HttpRequest.Builder request) {
-        HttpRequest built = request.timeout(Duration.ofSeconds(60)).header("Accept", "application/json").build();
+        HttpRequest built = request.timeout(Duration.ofSeconds(60)).header("Accept", "application/json")
+                .header("Authorization", "Bearer " + token).build();
         try {
             HttpResponse<byte[]> response = http.send(built, HttpResponse.BodyHandlers.ofByteArray());
             JsonNode body = response.body().length == 0 ? JSON.nullNode() : JSON.readTree(response.body());

@@ -4,18 +4,20 @@ import java.nio.file.Path;
 
 /** The four services as the launcher runs them: module, default port, heap. */
 public enum ServiceSpec {
-    INGEST("feature-ingest-service", 8081, "512m", false),
-    NORMALIZATION("normalization-service", 8082, "512m", false),
-    TRAINER("trainer-service", 8083, "1500m", true),
-    EVALUATOR("evaluator-service", 8084, "1g", true);
+    INGEST("feature-ingest-service", 8081, "512m", false, "publisher"),
+    NORMALIZATION("normalization-service", 8082, "512m", false, "viewer"),
+    TRAINER("trainer-service", 8083, "1500m", true, "trainer"),
+    EVALUATOR("evaluator-service", 8084, "1g", true, "evaluator");
 
     private final String module;
+    private final String role;
     private final int defaultPort;
     private final String heap;
     private final boolean runsTorch;
 
-    ServiceSpec(String module, int defaultPort, String heap, boolean runsTorch) {
+    ServiceSpec(String module, int defaultPort, String heap, boolean runsTorch, String role) {
         this.module = module;
+        this.role = role;
         this.defaultPort = defaultPort;
         this.heap = heap;
         this.runsTorch = runsTorch;
@@ -33,6 +35,11 @@ public enum ServiceSpec {
             options.add("-Dai.djl.pytorch.num_interop_threads=1");
         }
         return options;
+    }
+
+    /** The role the launcher's token carries when it calls this service: what the service's writes need. */
+    public String role() {
+        return role;
     }
 
     public String module() {

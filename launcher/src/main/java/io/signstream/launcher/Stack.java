@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.minio.MinioClient;
 import io.signstream.localstack.KafkaBroker;
+import io.signstream.localstack.LocalAuth;
 import io.signstream.localstack.ObjectStore;
 import io.signstream.localstack.TopicLayout;
 
@@ -80,8 +81,10 @@ public final class Stack {
 
         Map<String, Integer> ports = new LinkedHashMap<>();
         settings.servicePorts().forEach((service, port) -> ports.put(service.name(), port));
+        Path auth = settings.home().resolve("auth");
+        LocalAuth.in(auth);
         StackState state = new StackState(bootstrap, endpoint, settings.accessKey(), settings.secretKey(),
-                settings.bucket(), ports, processes, System.currentTimeMillis());
+                settings.bucket(), ports, processes, System.currentTimeMillis(), auth.toString());
         state.write(settings.home());
         for (ServiceSpec service : services) {
             long pid = startService(service, state);
@@ -116,7 +119,8 @@ public final class Stack {
         Map<String, Long> processes = new LinkedHashMap<>(state.processes());
         processes.put(service.module(), startService(service, state));
         StackState restarted = new StackState(state.bootstrapServers(), state.objectStoreEndpoint(), state.accessKey(),
-                state.secretKey(), state.bucket(), state.servicePorts(), processes, state.startedAtEpochMs());
+                state.secretKey(), state.bucket(), state.servicePorts(), processes, state.startedAtEpochMs(),
+                state.authDirectory());
         restarted.write(settings.home());
         awaitReady(service, restarted);
         return restarted;
@@ -172,12 +176,13 @@ public final class Stack {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(service.jvmOptions());
+        // Nothing secret on the command line (other users can read it in ps): the secret goes by environment.
         command.addAll(List.of(
+                "-Dquarkus.http.host=" + settings.bindHost(),
                 "-Dquarkus.http.port=" + state.servicePorts().get(service.name()),
                 "-Dkafka.bootstrap.servers=" + state.bootstrapServers(),
                 "-Dsignstream.object-store.endpoint=" + state.objectStoreEndpoint(),
                 "-Dsignstream.object-store.access-key=" + state.accessKey(),
-                "-Dsignstream.object-store.secret-key=" + state.secretKey(),
                 "-Dsignstream.object-store.bucket=" + state.bucket(),
                 "-jar", service.runnerJar(settings.repository()).toString()));
         try {
@@ -185,6 +190,10 @@ public final class Stack {
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().put("SIGNSTREAM_OBJECT_STORE_SECRET_KEY", state.secretKey());
+            LocalAuth.in(Path.of(state.authDirectory())).serviceConfig().forEach(
+                    (key, value) -> builder.environment().put(key.replace('.', '_').toUpperCase(java.util.Locale.ROOT), value));
+            builder.environment().put("SIGNSTREAM_INGEST_IMPORT_ROOT", settings.importRoot().toString());
             builder.environment().put("DJL_OFFLINE", "true");
             builder.environment().put("OPT_OUT_TRACKING", "true");
             return builder.start().pid();

@@ -4,17 +4,27 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+
+import io.signstream.localstack.LocalAuth;
 
 /**
  * What {@code up} started, written to {@code <home>/stack.json} so that later commands
  * ({@code status}, {@code demo}, {@code down}) find the processes and endpoints.
  *
+ * It holds the object store's secret: the file is readable by its owner only.
+ *
  * @param processes name -> pid of every process the launcher started (servers it did not start are absent)
+ * @param authDirectory the local token issuer's key pair ({@link LocalAuth})
  */
 public record StackState(
         String bootstrapServers,
@@ -24,19 +34,35 @@ public record StackState(
         String bucket,
         Map<String, Integer> servicePorts,
         Map<String, Long> processes,
-        long startedAtEpochMs) {
+        long startedAtEpochMs,
+        String authDirectory) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final String FILE = "stack.json";
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    /** Long enough for the longest demo; the launcher mints a new one per command. */
+    private static final Duration LAUNCHER_TOKEN_LIFETIME = Duration.ofHours(12);
 
     public String serviceUrl(ServiceSpec service) {
         return "http://127.0.0.1:" + servicePorts.get(service.name());
     }
 
+    /** A client of {@code service} whose token carries the role the service's writes need. */
+    public ServiceClient client(ServiceSpec service) {
+        String token = LocalAuth.in(Path.of(authDirectory)).token("signstream-launcher", List.of(service.role()),
+                LAUNCHER_TOKEN_LIFETIME);
+        return new ServiceClient(serviceUrl(service), token);
+    }
+
     public void write(Path home) {
         try {
             Files.createDirectories(home);
-            JSON.writeValue(home.resolve(FILE).toFile(), this);
+            Path file = home.resolve(FILE);
+            if (!Files.exists(file)) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            }
+            Files.setPosixFilePermissions(file, OWNER_ONLY);
+            JSON.writeValue(file.toFile(), this);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -36,9 +36,9 @@ final class Workflow {
     Workflow(StackState stack, Progress progress) {
         this.stack = stack;
         this.progress = progress;
-        this.ingest = new ServiceClient(stack.serviceUrl(ServiceSpec.INGEST));
-        this.trainer = new ServiceClient(stack.serviceUrl(ServiceSpec.TRAINER));
-        this.evaluator = new ServiceClient(stack.serviceUrl(ServiceSpec.EVALUATOR));
+        this.ingest = stack.client(ServiceSpec.INGEST);
+        this.trainer = stack.client(ServiceSpec.TRAINER);
+        this.evaluator = stack.client(ServiceSpec.EVALUATOR);
     }
 
     /** Bulk-imports a PHOENIX-layout folder and waits until the normalization service has handled every record. */

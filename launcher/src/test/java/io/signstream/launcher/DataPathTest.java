@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -32,6 +33,7 @@ import io.signstream.contract.proto.FeatureSample;
 import io.signstream.contract.proto.NormalizationStamp;
 import io.signstream.contract.proto.Split;
 import io.signstream.landmarks.SharedFixtures;
+import io.signstream.localstack.LocalAuth;
 import io.signstream.localstack.TopicProbe;
 
 /**
@@ -172,6 +174,8 @@ class DataPathTest {
         body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(URI.create(state.serviceUrl(ServiceSpec.INGEST) + "/samples"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("Authorization", "Bearer " + LocalAuth.in(Path.of(state.authDirectory()))
+                        .token("data-path-test", List.of("publisher"), Duration.ofMinutes(10)))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
         return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }

@@ -48,7 +48,7 @@ class TrainerCrashTest {
             }
             probe.readUntil(Topics.FEATURES_NORMALIZED, records -> records.size() >= train.size(), Duration.ofSeconds(60));
 
-            ServiceClient trainer = new ServiceClient(state.serviceUrl(ServiceSpec.TRAINER));
+            ServiceClient trainer = state.client(ServiceSpec.TRAINER);
             String runId = "crash-" + System.nanoTime();
             trainer.post("/runs", Map.of("runId", runId, "model", "small", "epochs", EPOCHS, "batchSize", 4,
                     "learningRate", 3e-3, "seed", 5));
@@ -62,7 +62,7 @@ class TrainerCrashTest {
             assertTrue(checkpointAtCrash >= 1 && checkpointAtCrash < EPOCHS, "crashed after epoch " + checkpointAtCrash);
 
             state = stack.restart(ServiceSpec.TRAINER);
-            trainer = new ServiceClient(state.serviceUrl(ServiceSpec.TRAINER));
+            trainer = state.client(ServiceSpec.TRAINER);
             JsonNode finished = await(trainer, runId, run -> List.of("COMPLETED", "FAILED", "STOPPED")
                     .contains(run.path("status").asText()));
 

@@ -66,6 +66,14 @@ public final class ObjectStore implements AutoCloseable {
         config.setProperty("jclouds.credential", LOCAL_SECRET_KEY);
         config.setProperty("jclouds.filesystem.basedir", data.toString());
         Path configFile = directory.resolve("s3proxy.properties");
+        try {
+            // It holds the secret: readable by the user only, created so before anything is written to it.
+            Files.deleteIfExists(configFile);
+            Files.createFile(configFile, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         try (var out = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
             config.store(out, "written by signstream local-stack");
         } catch (IOException e) {

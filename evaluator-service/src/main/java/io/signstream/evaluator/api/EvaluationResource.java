@@ -1,5 +1,7 @@
 package io.signstream.evaluator.api;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.signstream.rest.Roles;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +41,7 @@ public class EvaluationResource {
 
     /** Queues an evaluation; 202 with the job (status QUEUED) and its Location. */
     @POST
+    @RolesAllowed(Roles.EVALUATOR)
     public Response create(byte[] body) {
         EvaluationSpec spec = EvaluationRequest.parse(body, service.defaultDecoder());
         Evaluation job = service.submit(spec);
@@ -47,6 +50,7 @@ public class EvaluationResource {
 
     /** Evaluations, oldest first, without per-sample results; filtered by run, split (dev|test), status. */
     @GET
+    @RolesAllowed({ Roles.VIEWER, Roles.PUBLISHER, Roles.TRAINER, Roles.EVALUATOR })
     public List<Evaluation> list(@QueryParam("run") String run, @QueryParam("split") String split,
             @QueryParam("status") String status) {
         if (run != null) {
@@ -58,6 +62,7 @@ public class EvaluationResource {
 
     /** The job with its scores and one page of per-sample results ({@code page}, {@code size}). */
     @GET
+    @RolesAllowed({ Roles.VIEWER, Roles.PUBLISHER, Roles.TRAINER, Roles.EVALUATOR })
     @Path("{id}")
     public ObjectNode get(@PathParam("id") String id, @QueryParam("page") String page, @QueryParam("size") String size) {
         Paging paging = Paging.parse(page, size);
@@ -71,6 +76,7 @@ public class EvaluationResource {
 
     /** Only the per-sample results, paged: id, reference, hypothesis, S/D/I, alignment. */
     @GET
+    @RolesAllowed({ Roles.VIEWER, Roles.PUBLISHER, Roles.TRAINER, Roles.EVALUATOR })
     @Path("{id}/samples")
     public Paging.Page<Evaluation.SampleResult> samples(@PathParam("id") String id, @QueryParam("page") String page,
             @QueryParam("size") String size) {

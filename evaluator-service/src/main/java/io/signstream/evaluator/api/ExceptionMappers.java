@@ -1,7 +1,6 @@
 package io.signstream.evaluator.api;
 
-import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.MediaType;
+import io.signstream.rest.ErrorResponse;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -10,7 +9,7 @@ import io.signstream.checkpoint.CheckpointException;
 import io.signstream.evaluator.domain.EvaluatorException;
 import io.signstream.evaluator.storage.EvaluationStore;
 
-/** Turns refusals into {@code {"reason", "detail"}} JSON with the right status. */
+/** The evaluator's own refusals in the shared {@code {"reason", "detail"}} shape (the shared ones: ErrorMappers). */
 public class ExceptionMappers {
 
     @ServerExceptionMapper
@@ -28,16 +27,7 @@ public class ExceptionMappers {
         return error(503, "OBJECT_STORE_UNAVAILABLE", e.getMessage());
     }
 
-    /** Unknown paths, wrong methods, unsupported media types: the framework's status, our JSON shape. */
-    @ServerExceptionMapper
-    public Response webApplicationException(WebApplicationException e) {
-        int status = e.getResponse().getStatus();
-        Response.Status known = Response.Status.fromStatusCode(status);
-        String reason = known == null ? "HTTP_" + status : known.name();
-        return error(status, reason, e.getMessage());
-    }
-
     static Response error(int status, String reason, String detail) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new ErrorResponse(reason, detail)).build();
+        return ErrorResponse.of(status, reason, detail);
     }
 }

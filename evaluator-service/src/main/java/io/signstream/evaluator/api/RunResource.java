@@ -1,5 +1,7 @@
 package io.signstream.evaluator.api;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.signstream.rest.Roles;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -26,6 +28,7 @@ public class RunResource {
 
     /** The checkpoint with the lowest dev WER among the run's completed dev evaluations. */
     @GET
+    @RolesAllowed({ Roles.VIEWER, Roles.PUBLISHER, Roles.TRAINER, Roles.EVALUATOR })
     @Path("best")
     public BestCheckpoint best(@PathParam("run") String run) {
         service.requireKnownRun(run);

@@ -9,10 +9,12 @@ import static org.hamcrest.Matchers.emptyOrNullString;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.signstream.localstack.LocalStackTestResource;
+import io.signstream.localstack.TestTokens;
 import io.minio.MinioClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -25,6 +27,12 @@ import io.signstream.evaluator.SharedStack;
 @QuarkusTest
 @WithTestResource(LocalStackTestResource.class)
 class EvaluationResourceErrorsTest {
+
+    /** This class tests what the endpoints do; who may call them is AuthorizationTest's. */
+    @BeforeEach
+    void authenticate() {
+        TestTokens.restAssuredAsEveryRole();
+    }
 
     /** A run with one checkpoint (a manifest over placeholder files), so that 404s about epochs can be told apart. */
     private static final String RUN = "errors-run";

@@ -16,6 +16,7 @@ import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.signstream.contract.FeatureLayout;
 import io.signstream.contract.RejectionReason;
 import io.signstream.ingest.domain.IngestMetrics;
+import io.signstream.rest.ErrorResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

@@ -1,5 +1,7 @@
 package io.signstream.ingest.api;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.signstream.rest.Roles;
 import java.net.URI;
 import java.util.List;
 
@@ -27,6 +29,7 @@ public class ImportResource {
     ImportService imports;
 
     @POST
+    @RolesAllowed(Roles.PUBLISHER)
     @Consumes(MediaType.APPLICATION_JSON)
     public Response start(ImportRequest request) {
         ImportJob job = request == null ? imports.start(null, null) : imports.start(request.directory(), request.splits());
@@ -34,11 +37,13 @@ public class ImportResource {
     }
 
     @GET
+    @RolesAllowed({ Roles.VIEWER, Roles.PUBLISHER, Roles.TRAINER, Roles.EVALUATOR })
     public List<ImportJob.View> list() {
         return imports.list().stream().map(job -> job.view(false)).toList();
     }
 
     @GET
+    @RolesAllowed({ Roles.VIEWER, Roles.PUBLISHER, Roles.TRAINER, Roles.EVALUATOR })
     @Path("/{id}")
     public ImportJob.View get(@PathParam("id") String id) {
         return imports.find(id).map(job -> job.view(true))

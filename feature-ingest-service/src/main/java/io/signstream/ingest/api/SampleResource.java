@@ -1,5 +1,6 @@
 package io.signstream.ingest.api;
 
+import jakarta.annotation.security.RolesAllowed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,6 +20,8 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 import io.signstream.ingest.domain.AcceptedSample;
 import io.signstream.ingest.domain.PhoenixCorpus;
 import io.signstream.ingest.domain.SampleIngest;
+import io.signstream.rest.ErrorResponse;
+import io.signstream.rest.Roles;
 
 /**
  * {@code POST /samples}: one sample as multipart/form-data: features [T, 6516] ({@code .npy}/{@code .npz}) or
@@ -33,6 +36,7 @@ public class SampleResource {
     SampleIngest ingest;
 
     @POST
+    @RolesAllowed(Roles.PUBLISHER)
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
     public Response upload(@RestForm("file") FileUpload file,

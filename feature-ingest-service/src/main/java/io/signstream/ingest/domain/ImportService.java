@@ -61,9 +61,10 @@ public class ImportService {
     @ConfigProperty(name = "signstream.ingest.import.keep-finished", defaultValue = "100")
     int keepFinished;
     @ConfigProperty(name = "signstream.ingest.import.root")
-    Optional<String> importRoot;
+    Path configuredRoot;
 
     private ExecutorService executor;
+    private ImportRoot importRoot;
 
     @Inject
     public ImportService(SampleAssembler assembler, SamplePublisher publisher, IngestMetrics metrics) {
@@ -74,6 +75,8 @@ public class ImportService {
 
     @PostConstruct
     void start() {
+        importRoot = ImportRoot.at(configuredRoot);
+        LOG.infof("imports read datasets under %s", importRoot.path());
         AtomicInteger threads = new AtomicInteger();
         executor = Executors.newFixedThreadPool(Math.max(1, workers), runnable -> {
             Thread thread = new Thread(runnable, "import-worker-" + threads.incrementAndGet());
@@ -138,29 +141,16 @@ public class ImportService {
             throw new ImportRequestException(ImportProblem.MISSING_DIRECTORY,
                     "give the dataset folder as {\"directory\": \"/path/to/phoenix\"}");
         }
-        Path folder = Path.of(directory.trim());
-        if (importRoot.isPresent() && !importRoot.get().isBlank()) {
-            Path base = Path.of(importRoot.get()).toAbsolutePath().normalize();
-            folder = base.resolve(folder).normalize();
-            if (!folder.startsWith(base)) {
-                throw new ImportRequestException(ImportProblem.DIRECTORY_NOT_ALLOWED,
-                        "directory " + directory + " is outside the import root " + base);
-            }
-        }
-        folder = folder.toAbsolutePath().normalize();
-        if (!Files.exists(folder)) {
-            throw new ImportRequestException(ImportProblem.DIRECTORY_NOT_FOUND,
-                    "directory " + folder + " does not exist (on the ingest service's file system)");
-        }
-        if (!Files.isDirectory(folder)) {
-            throw new ImportRequestException(ImportProblem.NOT_A_DIRECTORY, folder + " is not a directory");
-        }
-        return folder;
+        return importRoot.folder(directory);
     }
 
-    private static List<String> chooseSplits(Path folder, List<String> requested) {
+    private boolean isCorpusFile(Path path) {
+        return importRoot.regularFile(path).isPresent();
+    }
+
+    private List<String> chooseSplits(Path folder, List<String> requested) {
         if (requested == null || requested.isEmpty()) {
-            List<String> available = PhoenixCorpus.availableSplits(folder);
+            List<String> available = PhoenixCorpus.availableSplits(folder, this::isCorpusFile);
             if (available.isEmpty()) {
                 throw new ImportRequestException(ImportProblem.NO_CORPUS_FILE, "directory " + folder
                         + " has no corpus file: expected train.corpus.csv, dev.corpus.csv or test.corpus.csv");
@@ -174,7 +164,7 @@ public class ImportService {
                 throw new ImportRequestException(ImportProblem.BAD_SPLIT,
                         "split '" + split + "' is not one of train, dev, test");
             }
-            if (!Files.isRegularFile(PhoenixCorpus.corpusFile(folder, name))) {
+            if (!isCorpusFile(PhoenixCorpus.corpusFile(folder, name))) {
                 throw new ImportRequestException(ImportProblem.NO_CORPUS_FILE,
                         "split " + name + " has no corpus file " + PhoenixCorpus.corpusFile(folder, name));
             }
@@ -238,7 +228,9 @@ public class ImportService {
                 entry.annotation(), entry.signer(), null);
         try {
             assembler.checkMetadata(metadata);
-            Optional<Path> file = PhoenixCorpus.findFeatureFile(folder, corpus.split(), entry.id());
+            // Real paths under the root only: a link to a file outside counts as no file.
+            Optional<Path> file = PhoenixCorpus.findFeatureFile(folder, corpus.split(), entry.id(),
+                    importRoot::regularFile);
             if (file.isEmpty()) {
                 refuse(job, corpus.split(), entry.line(), entry.id(), ImportRefusal.MISSING_FILE.name(),
                         "no feature file for " + entry.id() + ": looked for "
@@ -248,7 +240,7 @@ public class ImportService {
             }
             byte[] bytes;
             try {
-                bytes = Files.readAllBytes(file.get());
+                bytes = ImportRoot.read(file.get());
             } catch (IOException e) {
                 refuse(job, corpus.split(), entry.line(), entry.id(), ImportRefusal.UNREADABLE_FILE.name(),
                         "cannot read " + file.get() + ": " + e.getMessage());

@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A dataset folder in the PHOENIX-2014 layout.
@@ -50,9 +52,9 @@ public final class PhoenixCorpus {
         return root.resolve(split + CORPUS_SUFFIX);
     }
 
-    /** The splits that have a corpus file, in train, dev, test order. */
-    public static List<String> availableSplits(Path root) {
-        return SPLITS.stream().filter(split -> Files.isRegularFile(corpusFile(root, split))).toList();
+    /** The splits that have a corpus file ({@code isFile} says which paths count as one), in train, dev, test order. */
+    public static List<String> availableSplits(Path root, Predicate<Path> isFile) {
+        return SPLITS.stream().filter(split -> isFile.test(corpusFile(root, split))).toList();
     }
 
     /** Where the features of {@code id} may be, in lookup order. The id must already be a valid sample id. */
@@ -66,8 +68,10 @@ public final class PhoenixCorpus {
         return candidates;
     }
 
-    public static Optional<Path> findFeatureFile(Path root, String split, String id) {
-        return candidates(root, split, id).stream().filter(Files::isRegularFile).findFirst();
+    /** The first candidate {@code resolve} accepts, as {@code resolve} returns it (e.g. its real path). */
+    public static Optional<Path> findFeatureFile(Path root, String split, String id,
+            Function<Path, Optional<Path>> resolve) {
+        return candidates(root, split, id).stream().map(resolve).flatMap(Optional::stream).findFirst();
     }
 
     /**

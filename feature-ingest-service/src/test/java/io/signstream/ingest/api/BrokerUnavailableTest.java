@@ -5,14 +5,19 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
+import java.util.HashMap;
 import java.util.Map;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.signstream.ingest.support.TestSamples;
+import io.signstream.localstack.LocalAuth;
+import io.signstream.localstack.TestTokens;
+import io.signstream.rest.Roles;
 
 /** No broker listening: a valid upload is answered 503 (not published), and the pod reports not ready. */
 @QuarkusTest
@@ -22,14 +27,21 @@ class BrokerUnavailableTest {
     public static class NoBroker implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of(
+            Map<String, String> config = new HashMap<>(LocalAuth.shared().serviceConfig());
+            config.putAll(Map.of(
                     // port 1 (tcpmux) is never a Kafka broker here
                     "kafka.bootstrap.servers", "127.0.0.1:1",
                     "signstream.ingest.producer.max-block-ms", "1000",
                     "signstream.ingest.producer.request-timeout-ms", "1000",
                     "signstream.ingest.producer.delivery-timeout-ms", "2000",
-                    "signstream.ingest.health.broker-timeout-ms", "1000");
+                    "signstream.ingest.health.broker-timeout-ms", "1000"));
+            return config;
         }
+    }
+
+    @BeforeEach
+    void asPublisher() {
+        TestTokens.restAssuredAs(Roles.PUBLISHER);
     }
 
     @Test

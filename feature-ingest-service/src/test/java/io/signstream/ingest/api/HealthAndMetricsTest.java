@@ -5,19 +5,29 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.signstream.ingest.support.TestSamples;
 import io.signstream.localstack.LocalStackTestResource;
+import io.signstream.localstack.TestTokens;
+import io.signstream.rest.Roles;
 
 @QuarkusTest
 @WithTestResource(LocalStackTestResource.class)
 class HealthAndMetricsTest {
 
+    /** Uploads carry a publisher's token; health and metrics are read without one (probes and scrapers have none). */
+    @BeforeEach
+    void asPublisher() {
+        TestTokens.restAssuredAs(Roles.PUBLISHER);
+    }
+
     @Test
     void readinessChecksTheBrokerAndTheRawTopic() {
+        TestTokens.restAssuredAnonymous();
         given().when().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
@@ -32,6 +42,7 @@ class HealthAndMetricsTest {
                 .statusCode(201);
         SampleResourceTest.upload("a.npy", TestSamples.npy(1), TestSamples.uniqueId("metrics"), "train", " ")
                 .statusCode(422);
+        TestTokens.restAssuredAnonymous();
         given().when().get("/q/metrics")
                 .then().statusCode(200)
                 .body(containsString("signstream_ingest_samples_accepted_total{source=\"upload\"}"))

@@ -23,8 +23,8 @@ import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -37,19 +37,35 @@ import io.signstream.contract.proto.Split;
 import io.signstream.ingest.support.TestSamples;
 import io.signstream.ingest.support.TopicContents;
 import io.signstream.localstack.LocalStackTestResource;
+import io.signstream.localstack.TestTokens;
 import io.signstream.localstack.TopicProbe;
 
 @QuarkusTest
 @WithTestResource(LocalStackTestResource.class)
 class ImportResourceTest {
 
+    /** This class tests what the endpoints do; who may call them is AuthorizationTest's. */
+    @BeforeEach
+    void authenticate() {
+        TestTokens.restAssuredAsEveryRole();
+    }
+
     private static final String RAW = "features.raw";
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
-    @TempDir
+    @ConfigProperty(name = "signstream.ingest.import.root")
+    Path importRoot;
+
+    /** A fresh dataset folder under the import root (imports read nothing outside it). */
     Path dataset;
+
+    @BeforeEach
+    void newDataset() throws IOException {
+        Files.createDirectories(importRoot);
+        dataset = Files.createTempDirectory(importRoot.toAbsolutePath(), "dataset-");
+    }
 
     @Test
     void importPublishesTheValidSamplesAndReportsEveryRefusedOneWithItsReason() throws Exception {
@@ -170,7 +186,7 @@ class ImportResourceTest {
         given().contentType("application/json").body(Map.of("directory", dataset.resolve("nope").toString()))
                 .when().post("/imports")
                 .then().statusCode(404).body("reason", equalTo("DIRECTORY_NOT_FOUND"))
-                .body("detail", containsString("does not exist"));
+                .body("detail", containsString("no dataset folder"));
     }
 
     @Test

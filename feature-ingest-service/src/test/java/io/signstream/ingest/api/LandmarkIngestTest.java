@@ -20,8 +20,8 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -39,6 +39,7 @@ import io.signstream.ingest.support.TestSamples;
 import io.signstream.ingest.support.TopicContents;
 import io.signstream.landmarks.HolisticLayout;
 import io.signstream.localstack.LocalStackTestResource;
+import io.signstream.localstack.TestTokens;
 import io.signstream.localstack.TopicProbe;
 
 /**
@@ -50,6 +51,12 @@ import io.signstream.localstack.TopicProbe;
 @WithTestResource(LocalStackTestResource.class)
 class LandmarkIngestTest {
 
+    /** This class tests what the endpoints do; who may call them is AuthorizationTest's. */
+    @BeforeEach
+    void authenticate() {
+        TestTokens.restAssuredAsEveryRole();
+    }
+
     private static final String RAW = "features.raw";
     private static final int D = FeatureLayout.DIMS;
     private static final int LEFT_WRIST = 3 * HolisticLayout.LEFT_HAND_FIRST;
@@ -58,8 +65,17 @@ class LandmarkIngestTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
-    @TempDir
+    @ConfigProperty(name = "signstream.ingest.import.root")
+    Path importRoot;
+
+    /** A fresh dataset folder under the import root (imports read nothing outside it). */
     Path dataset;
+
+    @BeforeEach
+    void newDataset() throws IOException {
+        Files.createDirectories(importRoot);
+        dataset = Files.createTempDirectory(importRoot.toAbsolutePath(), "dataset-");
+    }
 
     @Test
     void theRealPoseRecordingIsDerivedAndPublishedThroughRest() {

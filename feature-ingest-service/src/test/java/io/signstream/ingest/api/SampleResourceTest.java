@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -48,11 +49,19 @@ import io.signstream.ingest.support.Multipart;
 import io.signstream.ingest.support.TestSamples;
 import io.signstream.ingest.support.TopicContents;
 import io.signstream.localstack.LocalStackTestResource;
+import io.signstream.localstack.TestTokens;
+import io.signstream.rest.Roles;
 import io.signstream.localstack.TopicProbe;
 
 @QuarkusTest
 @WithTestResource(LocalStackTestResource.class)
 class SampleResourceTest {
+
+    /** This class tests what the endpoints do; who may call them is AuthorizationTest's. */
+    @BeforeEach
+    void authenticate() {
+        TestTokens.restAssuredAsEveryRole();
+    }
 
     private static final String RAW = "features.raw";
 
@@ -245,6 +254,7 @@ class SampleResourceTest {
 
     private HttpResponse<String> post(HttpClient client, Multipart form) throws Exception {
         return client.send(HttpRequest.newBuilder(samplesUri).header("Content-Type", form.contentType())
+                .header("Authorization", "Bearer " + TestTokens.withRoles(Roles.PUBLISHER))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(form.bytes())).build(), HttpResponse.BodyHandlers.ofString());
     }
 

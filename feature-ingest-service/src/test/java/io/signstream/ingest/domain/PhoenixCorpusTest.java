@@ -74,24 +74,28 @@ class PhoenixCorpusTest {
                 root.resolve("features/dev/a.npy"), root.resolve("features/dev/a.npz"),
                 root.resolve("features/dev/a.pose")),
                 PhoenixCorpus.candidates(root, "dev", "a"));
-        assertEquals(Optional.empty(), PhoenixCorpus.findFeatureFile(root, "dev", "a"));
+        assertEquals(Optional.empty(), PhoenixCorpus.findFeatureFile(root, "dev", "a", PhoenixCorpusTest::ifRegularFile));
         Files.createDirectories(root.resolve("features/dev"));
         Files.write(root.resolve("features/dev/a.npz"), new byte[1]);
-        assertEquals(Optional.of(root.resolve("features/dev/a.npz")), PhoenixCorpus.findFeatureFile(root, "dev", "a"));
+        assertEquals(Optional.of(root.resolve("features/dev/a.npz")), PhoenixCorpus.findFeatureFile(root, "dev", "a", PhoenixCorpusTest::ifRegularFile));
         Files.write(root.resolve("features/dev/a.npy"), new byte[1]);
-        assertEquals(Optional.of(root.resolve("features/dev/a.npy")), PhoenixCorpus.findFeatureFile(root, "dev", "a"));
+        assertEquals(Optional.of(root.resolve("features/dev/a.npy")), PhoenixCorpus.findFeatureFile(root, "dev", "a", PhoenixCorpusTest::ifRegularFile));
         Files.createDirectories(root.resolve("dev"));
         Files.write(root.resolve("dev/a.pose"), new byte[1]);
-        assertEquals(Optional.of(root.resolve("dev/a.pose")), PhoenixCorpus.findFeatureFile(root, "dev", "a"));
+        assertEquals(Optional.of(root.resolve("dev/a.pose")), PhoenixCorpus.findFeatureFile(root, "dev", "a", PhoenixCorpusTest::ifRegularFile));
         Files.write(root.resolve("dev/a.npz"), new byte[1]);
-        assertEquals(Optional.of(root.resolve("dev/a.npz")), PhoenixCorpus.findFeatureFile(root, "dev", "a"));
+        assertEquals(Optional.of(root.resolve("dev/a.npz")), PhoenixCorpus.findFeatureFile(root, "dev", "a", PhoenixCorpusTest::ifRegularFile));
     }
 
     @Test
     void availableSplitsAreThoseWithACorpusFile() throws IOException {
-        assertEquals(List.of(), PhoenixCorpus.availableSplits(root));
+        assertEquals(List.of(), PhoenixCorpus.availableSplits(root, Files::isRegularFile));
         Files.writeString(root.resolve("test.corpus.csv"), "id|annotation\n");
         Files.writeString(root.resolve("train.corpus.csv"), "id|annotation\n");
-        assertEquals(List.of("train", "test"), PhoenixCorpus.availableSplits(root));
+        assertEquals(List.of("train", "test"), PhoenixCorpus.availableSplits(root, Files::isRegularFile));
+    }
+
+    private static Optional<Path> ifRegularFile(Path path) {
+        return Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
     }
 }

@@ -1,5 +1,7 @@
 package io.signstream.normalization.api;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.signstream.rest.Roles;
 import java.util.List;
 import java.util.Map;
 
@@ -44,6 +46,7 @@ public class NormalizationResource {
     HealthCenter health;
 
     @GET
+    @RolesAllowed({ Roles.VIEWER, Roles.PUBLISHER, Roles.TRAINER, Roles.EVALUATOR })
     public Status status() {
         Normalization normalization = service.normalization();
         NormalizationMetrics metrics = service.metrics();

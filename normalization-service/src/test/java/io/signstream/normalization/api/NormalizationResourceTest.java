@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
@@ -19,12 +20,19 @@ import io.signstream.contract.FeatureSampleCodec;
 import io.signstream.contract.Topics;
 import io.signstream.localstack.LocalStack;
 import io.signstream.localstack.LocalStackTestResource;
+import io.signstream.localstack.TestTokens;
 import io.signstream.localstack.TopicProbe;
 import io.signstream.normalization.TestSamples;
 
 @QuarkusTest
 @WithTestResource(LocalStackTestResource.class)
 class NormalizationResourceTest {
+
+    /** This class tests what the endpoints do; who may call them is AuthorizationTest's. */
+    @BeforeEach
+    void authenticate() {
+        TestTokens.restAssuredAsEveryRole();
+    }
 
     private final TopicProbe probe = new TopicProbe(LocalStack.shared().bootstrapServers());
 

@@ -1,5 +1,8 @@
 package io.signstream.trainer.api;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.signstream.rest.ErrorReasons;
+import io.signstream.rest.Roles;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,6 +52,7 @@ public class DiagnosticsResource {
     FeatureStreamConfig streamConfig;
 
     @POST
+    @RolesAllowed(Roles.TRAINER)
     public Response run(DiagnosticsRequest request) {
         DiagnosticsRequest r = request == null ? new DiagnosticsRequest(null, null, null, null, null, null, null)
                 : request;
@@ -87,7 +91,7 @@ public class DiagnosticsResource {
 
     @ServerExceptionMapper
     public Response invalid(IllegalArgumentException e) {
-        return RunResource.error(Response.Status.BAD_REQUEST, "INVALID_REQUEST", e.getMessage());
+        return RunResource.error(Response.Status.BAD_REQUEST, ErrorReasons.INVALID_REQUEST, e.getMessage());
     }
 
     @ServerExceptionMapper

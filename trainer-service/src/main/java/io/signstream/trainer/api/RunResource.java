@@ -1,5 +1,9 @@
 package io.signstream.trainer.api;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.signstream.rest.ErrorReasons;
+import io.signstream.rest.ErrorResponse;
+import io.signstream.rest.Roles;
 import java.net.URI;
 import java.util.List;
 
@@ -8,7 +12,6 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -36,6 +39,7 @@ public class RunResource {
     double maxUnalignableShare;
 
     @POST
+    @RolesAllowed(Roles.TRAINER)
     public Response start(RunRequest request) {
         RunRequest r = request == null ? RunRequest.empty() : request;
         RunState state = runs.start(r.runId(), options(r));
@@ -43,11 +47,13 @@ public class RunResource {
     }
 
     @GET
+    @RolesAllowed({ Roles.VIEWER, Roles.PUBLISHER, Roles.TRAINER, Roles.EVALUATOR })
     public List<RunState> list() {
         return runs.list();
     }
 
     @GET
+    @RolesAllowed({ Roles.VIEWER, Roles.PUBLISHER, Roles.TRAINER, Roles.EVALUATOR })
     @Path("/{runId}")
     public Response get(@PathParam("runId") String runId) {
         return runs.find(runId).map(state -> Response.ok(state).build())
@@ -55,6 +61,7 @@ public class RunResource {
     }
 
     @POST
+    @RolesAllowed(Roles.TRAINER)
     @Path("/{runId}/stop")
     public Response stop(@PathParam("runId") String runId) {
         if (runs.find(runId).isEmpty()) {
@@ -98,12 +105,12 @@ public class RunResource {
 
     /** Every refusal of the service: {@code {"reason", "detail"}}, the shape all signstream services answer with. */
     static Response error(Response.Status status, String reason, String detail) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new ErrorResponse(reason, detail)).build();
+        return ErrorResponse.of(status.getStatusCode(), reason, detail);
     }
 
     @ServerExceptionMapper
     public Response invalid(IllegalArgumentException e) {
-        return error(Response.Status.BAD_REQUEST, "INVALID_REQUEST", e.getMessage());
+        return error(Response.Status.BAD_REQUEST, ErrorReasons.INVALID_REQUEST, e.getMessage());
     }
 
     @ServerExceptionMapper

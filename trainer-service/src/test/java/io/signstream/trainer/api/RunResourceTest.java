@@ -34,6 +34,7 @@ import io.signstream.contract.Topics;
 import io.signstream.contract.events.EventJson;
 import io.signstream.contract.events.TrainingEvent;
 import io.signstream.localstack.LocalStackTestResource;
+import io.signstream.localstack.TestTokens;
 import io.signstream.localstack.TopicProbe;
 import io.signstream.trainer.NormalizedFixture;
 
@@ -42,6 +43,12 @@ import io.signstream.trainer.NormalizedFixture;
 @WithTestResource(LocalStackTestResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RunResourceTest {
+
+    /** This class tests what the endpoints do; who may call them is AuthorizationTest's. */
+    @BeforeEach
+    void authenticate() {
+        TestTokens.restAssuredAsEveryRole();
+    }
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
