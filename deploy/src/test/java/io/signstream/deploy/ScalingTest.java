@@ -83,7 +83,8 @@ class ScalingTest {
         assertEquals(hostPort[0] + "." + m.get("Namespace", "signstream").path("metadata").path("name").asText() + ".svc:"
                 + hostPort[1], trigger.path("metadata").path("bootstrapServers").asText(), "KEDA's bootstrap address");
         String group = config.values().entrySet().stream()
-                .filter(e -> e.getKey().startsWith("signstream.normalization.") && e.getKey().contains("group"))
+                // the SmallRye channel that consumes features.raw (mp.messaging.incoming.raw.group.id)
+                .filter(e -> e.getKey().equals("mp.messaging.incoming.raw.group.id"))
                 .map(Map.Entry::getValue).findFirst()
                 .orElseThrow(() -> new AssertionError(service + " configures no consumer group"));
         assertEquals(group, trigger.path("metadata").path("consumerGroup").asText(), "consumer group whose lag is watched");

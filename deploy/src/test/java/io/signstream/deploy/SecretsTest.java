@@ -26,7 +26,9 @@ class SecretsTest {
     /** The Secrets README.md tells the operator to create, with the keys the workloads read from them. */
     static final Map<String, Set<String>> EXTERNAL_SECRETS = Map.of(
             "signstream-object-store", Set.of("access-key", "secret-key"),
-            "signstream-minio-root", Set.of("root-user", "root-password"));
+            "signstream-minio-root", Set.of("root-user", "root-password"),
+            // not a credential, but the identity provider's: who issues tokens and the key that verifies them
+            "signstream-auth", Set.of("issuer", "publicKey.pem"));
 
     private static final Pattern CREDENTIAL = Pattern.compile(
             "(?i).*(PASSWORD|SECRET|ACCESS_KEY|ACCESS-KEY|TOKEN|ROOT_USER|CREDENTIAL|API_KEY).*");
@@ -108,7 +110,7 @@ class SecretsTest {
             int end = readme.indexOf("kubectl create secret", start + command.length());
             String block = readme.substring(start, end < 0 ? readme.length() : end);
             for (String key : keys) {
-                assertTrue(block.contains("--from-literal=" + key + "="),
+                assertTrue(block.contains("--from-literal=" + key + "=") || block.contains("--from-file=" + key + "="),
                         "README.md creates " + secret + " without key " + key);
             }
         });
