@@ -88,7 +88,7 @@ public class EvaluationService {
     private Thread worker;
     private Evaluator evaluator;
 
-    /** Before the events listener (which calls {@link #submitForCheckpoint}) starts. */
+    /** Events may arrive before this ran: {@link #submitForCheckpoint} waits for it (awaitReady). */
     void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent event) {
         defaultDecoder = DecoderSpec.of(defaultDecoderType,
                 DecoderSpec.BEAM.equalsIgnoreCase(defaultDecoderType.trim()) ? defaultBeamWidth.orElse(null) : null);
@@ -169,7 +169,8 @@ public class EvaluationService {
     /**
      * The automatic dev evaluation of a checkpoint announced on training.events, with the default decoder. Idempotent:
      * a checkpoint already evaluated (or queued) this way is not evaluated again, so replayed events are harmless.
-     * Waits while the queue is full (the listener then stops consuming: back-pressure, nothing is dropped).
+     * Waits while the queue is full (the event stays unacknowledged and the connector stops handing out the next:
+     * back-pressure, nothing is dropped).
      *
      * @return the new or the existing job; empty when the checkpoint does not exist (yet) in the bucket
      */

@@ -1,73 +1,44 @@
 package io.signstream.evaluator.messaging;
 
-import java.util.Map;
-
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.signstream.contract.events.EventJson;
 import io.signstream.evaluator.domain.Evaluation;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
- * Publishes each finished evaluation (COMPLETED or FAILED) to {@code evaluation.results}: the JSON of the evaluation
- * without per-sample results (those stay behind {@code GET /evaluations/{id}/samples}), key = evaluation id.
+ * Publishes each finished evaluation (COMPLETED or FAILED) to {@code evaluation.results} (channel
+ * {@code evaluation-results}): the JSON of the evaluation without per-sample results (those stay behind
+ * {@code GET /evaluations/{id}/samples}), key = evaluation id. Waits for the broker's acknowledgement, so the log says
+ * whether it was published; a result that was not stays stored and served over REST.
  */
 @ApplicationScoped
 public class EvaluationResultsPublisher {
 
     private static final Logger LOG = Logger.getLogger(EvaluationResultsPublisher.class);
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    @Channel("evaluation-results")
+    MutinyEmitter<byte[]> emitter;
 
-    @ConfigProperty(name = "signstream.topics.evaluation-results")
-    String topic;
-
-    private KafkaProducer<String, byte[]> producer;
-
-    private synchronized KafkaProducer<String, byte[]> producer() {
-        if (producer == null) {
-            producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                    ProducerConfig.ACKS_CONFIG, "all",
-                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                    ProducerConfig.CLIENT_ID_CONFIG, "signstream-evaluator-results",
-                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
-        }
-        return producer;
-    }
-
-    public void publish(Evaluation evaluation) {
-        byte[] json = EventJson.write(evaluation.withoutSamples());
+    /** @return whether the broker acknowledged the result (within the channel's delivery.timeout.ms) */
+    public boolean publish(Evaluation evaluation) {
+        Message<byte[]> message = Message.of(EventJson.write(evaluation.withoutSamples()))
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(evaluation.id()).build());
         try {
-            producer().send(new ProducerRecord<>(topic, evaluation.id(), json), (metadata, error) -> {
-                if (error != null) {
-                    LOG.errorf("cannot publish evaluation %s to %s: %s (it stays stored and served over REST)",
-                            evaluation.id(), topic, error.getMessage());
-                } else {
-                    LOG.debugf("published evaluation %s to %s-%d@%d", evaluation.id(), topic, metadata.partition(),
-                            metadata.offset());
-                }
-            });
+            emitter.sendMessageAndAwait(message);
+            LOG.debugf("published evaluation %s", evaluation.id());
+            return true;
         } catch (RuntimeException e) {
-            LOG.errorf("cannot publish evaluation %s to %s: %s", evaluation.id(), topic, e.getMessage());
-        }
-    }
-
-    @PreDestroy
-    synchronized void close() {
-        if (producer != null) {
-            producer.close(java.time.Duration.ofSeconds(5));
-            producer = null;
+            LOG.errorf("cannot publish evaluation %s: %s (it stays stored and served over REST)", evaluation.id(),
+                    e.getMessage());
+            return false;
         }
     }
 }

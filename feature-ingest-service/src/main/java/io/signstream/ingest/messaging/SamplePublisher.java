@@ -1,99 +1,66 @@
 package io.signstream.ingest.messaging;
 
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.signstream.contract.FeatureSampleCodec;
 import io.signstream.contract.proto.FeatureSample;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.OutgoingMessageMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
-/** Publishes validated samples to {@code features.raw}, key = sample id, value = Protobuf {@link FeatureSample}. */
+/**
+ * Publishes validated samples through the {@code raw} channel to {@code features.raw} (settings in
+ * application.properties): key = sample id, value = Protobuf {@link FeatureSample}. Uploads and bulk imports take
+ * this one path.
+ */
 @ApplicationScoped
 public class SamplePublisher {
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
-    @ConfigProperty(name = "signstream.topics.raw", defaultValue = "features.raw")
+    /** Beyond the producer's own bound on a definitive answer, before a caller is told "not published". */
+    private static final long MARGIN_MS = 5_000L;
+
+    @Inject
+    @Channel("raw")
+    MutinyEmitter<byte[]> emitter;
+    @ConfigProperty(name = "mp.messaging.outgoing.raw.topic")
     String topic;
-    @ConfigProperty(name = "signstream.ingest.producer.acks", defaultValue = "all")
-    String acks;
-    @ConfigProperty(name = "signstream.ingest.producer.enable-idempotence", defaultValue = "true")
-    boolean idempotence;
-    @ConfigProperty(name = "signstream.ingest.producer.max-request-size", defaultValue = "17825792")
-    int maxRequestSize;
-    @ConfigProperty(name = "signstream.ingest.producer.buffer-memory", defaultValue = "67108864")
-    long bufferMemory;
-    @ConfigProperty(name = "signstream.ingest.producer.max-block-ms", defaultValue = "10000")
-    int maxBlockMs;
-    @ConfigProperty(name = "signstream.ingest.producer.request-timeout-ms", defaultValue = "15000")
-    int requestTimeoutMs;
-    @ConfigProperty(name = "signstream.ingest.producer.delivery-timeout-ms", defaultValue = "30000")
-    int deliveryTimeoutMs;
-
-    private Producer<String, byte[]> producer;
-
-    @PostConstruct
-    void start() {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "feature-ingest-service");
-        config.put(ProducerConfig.ACKS_CONFIG, acks);
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, idempotence);
-        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRequestSize);
-        config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, bufferMemory);
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, maxBlockMs);
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeoutMs);
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryTimeoutMs);
-        producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
-    }
-
-    @PreDestroy
-    void stop() {
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(10));
-        }
-    }
+    @ConfigProperty(name = "mp.messaging.outgoing.raw.max.block.ms")
+    long maxBlockMs;
+    @ConfigProperty(name = "mp.messaging.outgoing.raw.delivery.timeout.ms")
+    long deliveryTimeoutMs;
 
     public String topic() {
         return topic;
     }
 
     /**
-     * Sends without waiting. The future completes with the broker's acknowledgement, or exceptionally
-     * (also when {@code send} itself throws, e.g. no metadata within max-block-ms).
+     * Sends without waiting. The future completes with where the broker wrote the record once it acknowledged it,
+     * or exceptionally when the connector reports the record not sent (no broker within max.block.ms, refused,
+     * not acknowledged within delivery.timeout.ms).
      */
     public CompletableFuture<RecordMetadata> publishAsync(FeatureSample sample) {
-        CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
+        // the connector puts the producer's RecordMetadata here when the broker acknowledges
+        OutgoingMessageMetadata<RecordMetadata> written = new OutgoingMessageMetadata<>();
+        Message<byte[]> message = Message.of(FeatureSampleCodec.encode(sample))
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(sample.getSampleId()).build())
+                .addMetadata(written);
         try {
-            producer.send(new ProducerRecord<>(topic, sample.getSampleId(), FeatureSampleCodec.encode(sample)),
-                    (metadata, error) -> {
-                        if (error != null) {
-                            acknowledged.completeExceptionally(error);
-                        } else {
-                            acknowledged.complete(metadata);
-                        }
-                    });
+            return emitter.sendMessage(message).subscribeAsCompletionStage().thenApply(acked -> written.getResult());
         } catch (RuntimeException e) {
-            acknowledged.completeExceptionally(e);
+            // the emitter refuses at once when its channel is gone (shutdown) or its buffer is full
+            return CompletableFuture.failedFuture(e);
         }
-        return acknowledged;
     }
 
     /**
@@ -105,10 +72,10 @@ public class SamplePublisher {
         return await(sample.getSampleId(), publishAsync(sample));
     }
 
-    /** Waits a little longer than delivery.timeout.ms, the producer's own bound on a definitive answer. */
+    /** Waits a little longer than max.block.ms plus delivery.timeout.ms, the producer's bound on a definitive answer. */
     public RecordMetadata await(String sampleId, CompletableFuture<RecordMetadata> acknowledged) {
         try {
-            return acknowledged.get(maxBlockMs + deliveryTimeoutMs + 5_000L, TimeUnit.MILLISECONDS);
+            return acknowledged.get(maxBlockMs + deliveryTimeoutMs + MARGIN_MS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             throw new PublishFailedException("sample " + sampleId + " was not published to " + topic + ": "

@@ -31,10 +31,10 @@ class BrokerUnavailableTest {
             config.putAll(Map.of(
                     // port 1 (tcpmux) is never a Kafka broker here
                     "kafka.bootstrap.servers", "127.0.0.1:1",
-                    "signstream.ingest.producer.max-block-ms", "1000",
-                    "signstream.ingest.producer.request-timeout-ms", "1000",
-                    "signstream.ingest.producer.delivery-timeout-ms", "2000",
-                    "signstream.ingest.health.broker-timeout-ms", "1000"));
+                    "mp.messaging.outgoing.raw.max.block.ms", "1000",
+                    "mp.messaging.outgoing.raw.request.timeout.ms", "1000",
+                    "mp.messaging.outgoing.raw.delivery.timeout.ms", "2000",
+                    "mp.messaging.outgoing.raw.health-topic-verification-timeout", "1000"));
             return config;
         }
     }
@@ -63,6 +63,9 @@ class BrokerUnavailableTest {
     void notReadyWithoutBroker() {
         given().when().get("/q/health/ready")
                 .then().statusCode(503)
-                .body("checks.find { it.name == 'kafka-broker' }.status", equalTo("DOWN"));
+                .body("checks.find { it.name == 'SmallRye Reactive Messaging - readiness check' }.status",
+                        equalTo("DOWN"))
+                .body("checks.find { it.name == 'SmallRye Reactive Messaging - readiness check' }.data.raw",
+                        containsString("KO"));
     }
 }

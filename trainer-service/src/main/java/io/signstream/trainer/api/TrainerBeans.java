@@ -34,8 +34,6 @@ public class TrainerBeans {
     String bootstrapServers;
     @ConfigProperty(name = "signstream.topics.normalized")
     String normalizedTopic;
-    @ConfigProperty(name = "signstream.topics.training-events")
-    String eventsTopic;
     @ConfigProperty(name = "signstream.object-store.endpoint")
     String endpoint;
     @ConfigProperty(name = "signstream.object-store.access-key")
@@ -67,12 +65,6 @@ public class TrainerBeans {
 
     @Produces
     @Singleton
-    TrainingEventPublisher eventPublisher() {
-        return new TrainingEventPublisher(bootstrapServers, eventsTopic);
-    }
-
-    @Produces
-    @Singleton
     FeatureStreamConfig featureStreamConfig() {
         return new FeatureStreamConfig(bootstrapServers, normalizedTopic, maxFrames, 16, stallTimeout, Map.of());
     }
@@ -99,8 +91,7 @@ public class TrainerBeans {
         }
     }
 
-    void onStop(@Observes ShutdownEvent event, RunManager runs, TrainingEventPublisher events) {
+    void onStop(@Observes ShutdownEvent event, RunManager runs) {
         runs.shutdown();
-        events.close();
     }
 }

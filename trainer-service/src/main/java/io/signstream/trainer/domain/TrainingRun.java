@@ -23,7 +23,7 @@ import io.signstream.teacher.TeacherBatch;
 import io.signstream.teacher.TeacherConfig;
 import io.signstream.teacher.TeacherSession;
 import io.signstream.trainer.messaging.EpochReader;
-import io.signstream.trainer.messaging.TrainingEventPublisher;
+import io.signstream.trainer.messaging.TrainingEvents;
 import io.signstream.trainer.messaging.VocabularyScan;
 import io.signstream.trainer.storage.RunRepository;
 import io.signstream.trainer.storage.TrainingCheckpoints;
@@ -47,7 +47,7 @@ public final class TrainingRun {
 
     /** What a run needs from its surroundings. */
     public record Environment(FeatureStreamConfig stream, TrainingCheckpoints checkpoints, RunRepository runs,
-            TrainingEventPublisher events, EpochReader.Settings loader, int logEverySteps, SessionFactory sessions) {
+            TrainingEvents events, EpochReader.Settings loader, int logEverySteps, SessionFactory sessions) {
     }
 
     /** Thrown inside the run thread once {@link #halt()} was called: unwinds without writing anything. */

@@ -29,7 +29,7 @@ import io.signstream.teacher.TeacherConfig;
 import io.signstream.teacher.TeacherSession;
 import io.signstream.trainer.NormalizedFixture;
 import io.signstream.trainer.messaging.EpochReader;
-import io.signstream.trainer.messaging.TrainingEventPublisher;
+import io.signstream.trainer.BrokerTrainingEvents;
 import io.signstream.trainer.storage.RunRepository;
 import io.signstream.trainer.storage.TrainingCheckpoints;
 
@@ -51,7 +51,7 @@ class TrainingRunResumeTest {
         String runId = "resume-" + UUID.randomUUID().toString().substring(0, 8);
         RunOptions options = new RunOptions(3, 4, 3e-3f, 2, 7L, "small", TeacherConfig.small(), 600, 5);
 
-        try (TrainingEventPublisher events = new TrainingEventPublisher(stack.bootstrapServers(), Topics.TRAINING_EVENTS)) {
+        try (BrokerTrainingEvents events = new BrokerTrainingEvents(stack.bootstrapServers(), Topics.TRAINING_EVENTS)) {
             TrainingRun.Environment env = new TrainingRun.Environment(
                     FeatureStreamConfig.of(stack.bootstrapServers()).withTopic(TOPIC),
                     new TrainingCheckpoints(store), runs, events, new EpochReader.Settings(8, 2, 2), 1,

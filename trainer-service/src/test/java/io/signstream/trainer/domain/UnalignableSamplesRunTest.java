@@ -39,7 +39,7 @@ import io.signstream.teacher.TeacherConfig;
 import io.signstream.teacher.TeacherSession;
 import io.signstream.trainer.NormalizedFixture;
 import io.signstream.trainer.messaging.EpochReader;
-import io.signstream.trainer.messaging.TrainingEventPublisher;
+import io.signstream.trainer.BrokerTrainingEvents;
 import io.signstream.trainer.storage.RunRepository;
 import io.signstream.trainer.storage.TrainingCheckpoints;
 
@@ -87,7 +87,7 @@ class UnalignableSamplesRunTest {
         }
     }
 
-    private static TrainingRun.Environment environment(TrainingEventPublisher events) {
+    private static TrainingRun.Environment environment(BrokerTrainingEvents events) {
         CheckpointStore store = new CheckpointStore(stack.objectStore().client(), LocalStack.DEFAULT_BUCKET);
         return new TrainingRun.Environment(FeatureStreamConfig.of(stack.bootstrapServers()).withTopic(TOPIC),
                 new TrainingCheckpoints(store), new RunRepository(stack.objectStore().client(), LocalStack.DEFAULT_BUCKET),
@@ -111,7 +111,7 @@ class UnalignableSamplesRunTest {
 
     @Test
     void aRunOverTheLimitIsRefusedAtItsScanNamingTheShareAndAStrideThatFits() throws Exception {
-        try (TrainingEventPublisher events = new TrainingEventPublisher(stack.bootstrapServers(), Topics.TRAINING_EVENTS)) {
+        try (BrokerTrainingEvents events = new BrokerTrainingEvents(stack.bootstrapServers(), Topics.TRAINING_EVENTS)) {
             TrainingRun.Environment env = environment(events);
             RunManager manager = new RunManager(env);
             String runId = "unalignable-" + UUID.randomUUID().toString().substring(0, 8);
@@ -148,7 +148,7 @@ class UnalignableSamplesRunTest {
 
     @Test
     void aRunWithinItsLimitTrainsAndReportsTheCount() throws Exception {
-        try (TrainingEventPublisher events = new TrainingEventPublisher(stack.bootstrapServers(), Topics.TRAINING_EVENTS)) {
+        try (BrokerTrainingEvents events = new BrokerTrainingEvents(stack.bootstrapServers(), Topics.TRAINING_EVENTS)) {
             TrainingRun.Environment env = environment(events);
             RunManager manager = new RunManager(env);
             String runId = "alignable-" + UUID.randomUUID().toString().substring(0, 8);
