@@ -15,6 +15,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 /** Only the services reach Kafka and MinIO; only the ingest and evaluator services are reachable from outside. */
 class NetworkPolicyTest {
 
+    /** The resource roots of the exposed services' REST APIs (ingest: samples, imports; evaluator: evaluations, runs). */
+    private static final Set<String> API_PATHS = Set.of("/samples", "/imports", "/evaluations", "/runs");
+
     static final Set<String> EXPOSED = Set.of("feature-ingest-service", "evaluator-service");
 
     /** Names of the workloads whose pod labels a podSelector matches. */
@@ -93,6 +96,10 @@ class NetworkPolicyTest {
             for (JsonNode rule : ingress.path("spec").path("rules")) {
                 for (JsonNode path : rule.path("http").path("paths")) {
                     backends.add(path.path("backend").path("service").path("name").asText());
+                    // only the token-protected REST APIs go out: "/" would also publish /q/health and /q/metrics
+                    String prefix = path.path("path").asText();
+                    assertTrue(API_PATHS.contains(prefix), "Ingress path " + prefix + " is not one of the REST APIs "
+                            + API_PATHS);
                 }
             }
         }
