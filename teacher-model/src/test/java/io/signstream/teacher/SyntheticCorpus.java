@@ -1,5 +1,6 @@
 package io.signstream.teacher;
 
+import io.signstream.featurenormalization.Normalization;
 import io.signstream.featurenormalization.Normalizations;
 import io.signstream.featurenormalization.PerChannelZScore;
 import io.signstream.featurenormalization.PerSampleZScore;
@@ -27,6 +28,9 @@ public final class SyntheticCorpus {
             return io.signstream.teacher.ctc.CtcLoss.requiredFrames(targets);
         }
     }
+
+    private static final Normalization PER_CHANNEL = Normalizations.create(PerChannelZScore.METHOD);
+    private static final Normalization PER_SAMPLE = Normalizations.create(PerSampleZScore.METHOD);
 
     private final SyntheticSource dataset;
 
@@ -70,8 +74,8 @@ public final class SyntheticCorpus {
     private static float[] normalize(float[] values, int frames) {
         return switch (System.getProperty("corpus.normalization", "channel")) {
             case "none" -> values;
-            case "sample" -> Normalizations.create(PerSampleZScore.METHOD).apply(values, frames, FeatureLayout.DIMS);
-            default -> Normalizations.create(PerChannelZScore.METHOD).apply(values, frames, FeatureLayout.DIMS);
+            case "sample" -> PER_SAMPLE.apply(values, frames, FeatureLayout.DIMS);
+            default -> PER_CHANNEL.apply(values, frames, FeatureLayout.DIMS);
         };
     }
 }

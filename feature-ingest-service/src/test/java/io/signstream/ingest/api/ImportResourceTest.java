@@ -63,8 +63,7 @@ class ImportResourceTest {
 
     @BeforeEach
     void newDataset() throws IOException {
-        Files.createDirectories(importRoot);
-        dataset = Files.createTempDirectory(importRoot.toAbsolutePath(), "dataset-");
+        dataset = TestSamples.newDataset(importRoot);
     }
 
     @Test

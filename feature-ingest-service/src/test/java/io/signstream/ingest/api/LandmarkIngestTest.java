@@ -73,8 +73,7 @@ class LandmarkIngestTest {
 
     @BeforeEach
     void newDataset() throws IOException {
-        Files.createDirectories(importRoot);
-        dataset = Files.createTempDirectory(importRoot.toAbsolutePath(), "dataset-");
+        dataset = TestSamples.newDataset(importRoot);
     }
 
     @Test

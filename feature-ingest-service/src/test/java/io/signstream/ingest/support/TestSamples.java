@@ -1,5 +1,8 @@
 package io.signstream.ingest.support;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.UUID;
 
 import io.signstream.contract.FeatureLayout;
@@ -10,6 +13,12 @@ import io.signstream.contract.npy.Npy;
 public final class TestSamples {
 
     private TestSamples() {
+    }
+
+    /** A fresh dataset folder under the import root (imports read nothing outside it). */
+    public static Path newDataset(Path importRoot) throws IOException {
+        Files.createDirectories(importRoot);
+        return Files.createTempDirectory(importRoot.toAbsolutePath(), "dataset-");
     }
 
     public static String uniqueId(String prefix) {

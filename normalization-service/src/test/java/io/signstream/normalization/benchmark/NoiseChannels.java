@@ -72,7 +72,6 @@ public final class NoiseChannels {
         // Read and laid out by the product's own code: the pose-format reader and the holistic-landmarks derivation.
         PoseFile pose = PoseReader.read(Files.readAllBytes(path));
         HolisticLandmarks landmarks = PoseLandmarks.from(pose);
-        float[] features = HolisticDerivation.derive(landmarks);
         List<String> names = new ArrayList<>();
         for (int k = 0; k < HolisticLayout.PARTS.size(); k++) {
             String component = HolisticLayout.PARTS.get(k).component();
@@ -84,10 +83,7 @@ public final class NoiseChannels {
         }
         int dims = names.size();
         int frames = landmarks.frames();
-        float[] raw = new float[frames * dims];
-        for (int t = 0; t < frames; t++) {
-            System.arraycopy(features, t * FeatureLayout.DIMS, raw, t * dims, dims);
-        }
+        float[] raw = landmarkColumns(landmarks);
         float[] velocity = difference(raw, frames, dims);
         float[] acceleration = difference(velocity, frames - 1, dims);
         int leftWrist = HolisticLayout.LEFT_HAND_FIRST;
@@ -247,6 +243,21 @@ public final class NoiseChannels {
         md.append(String.format(Locale.ROOT, "| %s | %.3g | %.3f | %s |%n", name, std(column, frames, 1, 0),
                 std(v1.apply(column, frames, 1), frames, 1, 0),
                 v2Std == 0 ? "0 (exactly)" : String.format(Locale.ROOT, "%.6f", v2Std)));
+    }
+
+    /**
+     * The 1629 raw landmark columns of each frame ([frames, 1629], row-major) as the holistic-landmarks derivation
+     * lays them out, without its temporal block: what the noise analysis is about.
+     */
+    public static float[] landmarkColumns(HolisticLandmarks landmarks) {
+        float[] features = HolisticDerivation.derive(landmarks);
+        int frames = landmarks.frames();
+        int dims = FeatureLayout.RAW_LANDMARK_VALUES;
+        float[] raw = new float[frames * dims];
+        for (int t = 0; t < frames; t++) {
+            System.arraycopy(features, t * FeatureLayout.DIMS, raw, t * dims, dims);
+        }
+        return raw;
     }
 
     private List<Channel> channels(String family, float[] values, int frames, int dims, List<String> names) {

@@ -18,10 +18,10 @@ import io.signstream.contract.FeatureLayout;
 import io.signstream.landmarks.HolisticLandmarks;
 import io.signstream.landmarks.HolisticLayout;
 import io.signstream.landmarks.SharedFixtures;
-import io.signstream.landmarks.derive.HolisticDerivation;
 import io.signstream.landmarks.pose.PoseFile;
 import io.signstream.landmarks.pose.PoseLandmarks;
 import io.signstream.landmarks.pose.PoseReader;
+import io.signstream.normalization.benchmark.NoiseChannels;
 
 /**
  * Version 2 on a real MediaPipe Holistic recording (the shared fixture, read in place; see {@link SharedFixtures}
@@ -35,7 +35,6 @@ class RealLandmarksNoiseTest {
         // Read and derived by the product's own code; the 1629 raw landmark columns are what this test is about.
         PoseFile pose = PoseReader.read(SharedFixtures.read(SharedFixtures.EXAMPLE_POSE));
         HolisticLandmarks landmarks = PoseLandmarks.from(pose);
-        float[] features = HolisticDerivation.derive(landmarks);
         List<String> names = new ArrayList<>();
         for (HolisticLayout.Part part : HolisticLayout.PARTS) {
             for (String point : pose.header().component(part.component()).orElseThrow().points()) {
@@ -44,10 +43,7 @@ class RealLandmarksNoiseTest {
         }
         int frames = landmarks.frames();
         int dims = FeatureLayout.RAW_LANDMARK_VALUES;
-        float[] values = new float[frames * dims];
-        for (int t = 0; t < frames; t++) {
-            System.arraycopy(features, t * FeatureLayout.DIMS, values, t * dims, dims);
-        }
+        float[] values = NoiseChannels.landmarkColumns(landmarks);
 
         float[] normalized = new PerChannelZScore(NoiseFloor.DEFAULT).apply(values, frames, dims);
 
