@@ -79,12 +79,7 @@ public final class TestData {
     }
 
     private static NormalizationStamp stamp(Normalization normalization) {
-        return NormalizationStamp.newBuilder()
-                .setState(NormalizationStamp.State.NORMALIZED)
-                .setMethod(normalization.method()).setMethodVersion(normalization.version())
-                .putAllParameters(normalization.parameters())
-                .setNormalizedBy("normalization-test").setNormalizedAtEpochMs(1_700_000_000_000L)
-                .build();
+        return normalization.stamp("normalization-test", 1_700_000_000_000L);
     }
 
     /** Publishes train, dev and test (stamped) and one unstamped dev record, once per JVM. */

@@ -2,6 +2,8 @@ package io.signstream.featurenormalization;
 
 import java.util.Map;
 
+import io.signstream.contract.proto.NormalizationStamp;
+
 /**
  * One normalization method: the arithmetic that turns raw features into normalized ones, and the
  * identity (method, version, parameters) that goes into the record's stamp so every consumer knows
@@ -27,6 +29,18 @@ public interface Normalization {
      * @throws IllegalArgumentException when {@code values} is not {@code frames * dims} long or a size is below 1
      */
     float[] apply(float[] values, int frames, int dims);
+
+    /** The NORMALIZED stamp a record normalized with this method carries: method, version, parameters, who, when. */
+    default NormalizationStamp stamp(String normalizedBy, long normalizedAtEpochMs) {
+        return NormalizationStamp.newBuilder()
+                .setState(NormalizationStamp.State.NORMALIZED)
+                .setMethod(method())
+                .setMethodVersion(version())
+                .putAllParameters(parameters())
+                .setNormalizedBy(normalizedBy)
+                .setNormalizedAtEpochMs(normalizedAtEpochMs)
+                .build();
+    }
 
     static void checkShape(float[] values, int frames, int dims) {
         if (frames < 1 || dims < 1) {

@@ -37,13 +37,7 @@ public final class NormalizedFixture {
     public static final SyntheticOptions OPTIONS = SyntheticOptions.tiny().withSamples(16, 4, 0);
     public static final String UNSTAMPED_ID = "unstamped-train-0";
     private static final Normalization NORMALIZATION = Normalizations.create(PerChannelZScore.METHOD);
-    public static final NormalizationStamp STAMP = NormalizationStamp.newBuilder()
-            .setState(NormalizationStamp.State.NORMALIZED)
-            .setMethod(NORMALIZATION.method())
-            .setMethodVersion(NORMALIZATION.version())
-            .putAllParameters(NORMALIZATION.parameters())
-            .setNormalizedBy("trainer-test")
-            .build();
+    public static final NormalizationStamp STAMP = NORMALIZATION.stamp("trainer-test", 0);
 
     private static final Set<String> PUBLISHED = new HashSet<>();
 

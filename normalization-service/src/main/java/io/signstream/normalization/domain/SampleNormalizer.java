@@ -63,14 +63,7 @@ public final class SampleNormalizer {
 
     /** A fresh NORMALIZED stamp for this instance's method, dated now. */
     public NormalizationStamp stamp() {
-        return NormalizationStamp.newBuilder()
-                .setState(NormalizationStamp.State.NORMALIZED)
-                .setMethod(normalization.method())
-                .setMethodVersion(normalization.version())
-                .putAllParameters(normalization.parameters())
-                .setNormalizedBy(normalizedBy)
-                .setNormalizedAtEpochMs(clock.millis())
-                .build();
+        return normalization.stamp(normalizedBy, clock.millis());
     }
 
     private static String describe(NormalizationStamp stamp) {
