@@ -2,10 +2,10 @@ package io.signstream.launcher;
 
 import java.nio.file.Path;
 
-/** The four services as the launcher runs them: module, default port, heap. */
+/** The four services as the launcher runs them: module, default port, heap (see each service's memory notes). */
 public enum ServiceSpec {
     INGEST("feature-ingest-service", 8081, "512m", false, "publisher"),
-    NORMALIZATION("normalization-service", 8082, "512m", false, "viewer"),
+    NORMALIZATION("normalization-service", 8082, "1g", false, "viewer"),
     TRAINER("trainer-service", 8083, "1500m", true, "trainer"),
     EVALUATOR("evaluator-service", 8084, "1g", true, "evaluator");
 
@@ -29,7 +29,10 @@ public enum ServiceSpec {
      * slower than one thread (teacher-model's benchmark). A dedicated pod leaves torch its default.
      */
     public java.util.List<String> jvmOptions() {
-        java.util.List<String> options = new java.util.ArrayList<>(java.util.List.of("-Xmx" + heap));
+        // A JVM out of heap leaves Kafka consumers closed and threads dead while the process looks alive: exit, so
+        // the launcher's health check (or Kubernetes) sees it and it restarts from its committed offsets.
+        java.util.List<String> options = new java.util.ArrayList<>(
+                java.util.List.of("-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError"));
         if (runsTorch) {
             options.add("-Dai.djl.pytorch.num_threads=1");
             options.add("-Dai.djl.pytorch.num_interop_threads=1");

@@ -13,12 +13,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import io.signstream.contract.FeatureLayout;
@@ -41,6 +45,7 @@ class NormalizationCrashTest {
 
     private static final int RECORDS = 300;
     private static final int FRAMES = 60;
+    private static final long PRODUCE_INTERVAL_MS = 25;
 
     @Test
     void killedMidStreamLosesNothingAndAnyReplayedCopyIsTheSame() throws Exception {
@@ -50,27 +55,38 @@ class NormalizationCrashTest {
             TopicProbe probe = new TopicProbe(state.bootstrapServers());
             Set<String> good = new HashSet<>();
             Set<String> bad = new HashSet<>();
-            try (KafkaProducer<String, byte[]> producer = probe.producer()) {
-                List<Future<?>> sent = new ArrayList<>();
-                for (int i = 0; i < RECORDS; i++) {
-                    String id = String.format("crash-%04d", i);
-                    // Every tenth has a NaN: the rejected path is replayed across the kill too.
-                    boolean nan = i % 10 == 9;
-                    (nan ? bad : good).add(id);
-                    sent.add(producer.send(new ProducerRecord<>(Topics.FEATURES_RAW, id, sample(id, i, nan))));
-                }
-                for (Future<?> future : sent) {
-                    future.get(60, TimeUnit.SECONDS);
-                }
+            for (int i = 0; i < RECORDS; i++) {
+                // Every tenth has a NaN: the rejected path is replayed across the kill too.
+                (i % 10 == 9 ? bad : good).add(id(i));
             }
-            int atKill = probe.readUntil(Topics.FEATURES_NORMALIZED, r -> r.size() >= 30, Duration.ofSeconds(120))
-                    .size();
+            // Raw records keep arriving before, during and after the kill (a paced producer, as a live ingest
+            // would send them), so the kill always lands while the service has work in hand: on a quiet machine
+            // a burst sent up front was sometimes all normalized before the SIGKILL arrived.
+            ExecutorService producing = Executors.newSingleThreadExecutor();
+            Future<?> produced = producing.submit(() -> {
+                try (KafkaProducer<String, byte[]> producer = probe.producer()) {
+                    List<Future<?>> sent = new ArrayList<>();
+                    for (int i = 0; i < RECORDS; i++) {
+                        sent.add(producer.send(
+                                new ProducerRecord<>(Topics.FEATURES_RAW, id(i), sample(id(i), i, i % 10 == 9))));
+                        Thread.sleep(PRODUCE_INTERVAL_MS);
+                    }
+                    for (Future<?> future : sent) {
+                        future.get(60, TimeUnit.SECONDS);
+                    }
+                }
+                return null;
+            });
+            producing.shutdown();
+            probe.readUntil(Topics.FEATURES_NORMALIZED, r -> r.size() >= 30, Duration.ofSeconds(120));
             ProcessHandle service = ProcessHandle.of(state.processes().get(ServiceSpec.NORMALIZATION.module()))
                     .orElseThrow();
             service.destroyForcibly();
             service.onExit().get(30, TimeUnit.SECONDS);
             long killedAt = System.currentTimeMillis();
+            long atKill = recordCount(probe, Topics.FEATURES_NORMALIZED);
             assertTrue(atKill >= 30 && atKill < good.size(), "killed after " + atKill + " outputs, not mid-stream");
+            produced.get(120, TimeUnit.SECONDS);
 
             state = stack.restart(ServiceSpec.NORMALIZATION);
             List<ConsumerRecord<String, byte[]>> normalized = probe.readUntil(Topics.FEATURES_NORMALIZED,
@@ -99,7 +115,7 @@ class NormalizationCrashTest {
             }
             long resumedAt = normalized.stream().mapToLong(ConsumerRecord::timestamp).filter(t -> t > killedAt)
                     .min().orElseThrow();
-            System.out.printf("normalization crash: killed after %d outputs; %d normalized copies of %d valid "
+            System.out.printf("normalization crash: killed at %d outputs; %d normalized copies of %d valid "
                     + "records (%d replayed), %d rejected; first output %.1f s after the kill (restart included)%n",
                     atKill, normalized.size(), good.size(), duplicates, rejected.size(),
                     (resumedAt - killedAt) / 1000.0);
@@ -109,6 +125,20 @@ class NormalizationCrashTest {
         }
         assertTrue(StackFixture.allStopped(state));
         assertFalse(stack.isUp());
+    }
+
+    private static String id(int i) {
+        return String.format("crash-%04d", i);
+    }
+
+    /** Records written to the topic so far: the sum of its partitions' end offsets (no compaction, no transactions). */
+    private static long recordCount(TopicProbe probe, String topic) {
+        try (KafkaConsumer<String, byte[]> consumer = probe.consumer()) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            return consumer.endOffsets(partitions, Duration.ofSeconds(30)).values().stream()
+                    .mapToLong(Long::longValue).sum();
+        }
     }
 
     private static Set<String> keys(List<ConsumerRecord<String, byte[]>> records) {
