@@ -37,6 +37,11 @@ import java.io.UncheckedIOException;
  * @param adamBeta1 AdamW first-moment decay
  * @param adamBeta2 AdamW second-moment decay
  * @param adamEpsilon AdamW epsilon
+ * @param auxiliaryCtcWeight weight of a second CTC loss on the convolutional features, through a classifier of
+ *        their own before the LSTM (VAC's visual alignment constraint, used by the CSLR models that hold the
+ *        PHOENIX records): the convolutions get alignment supervision directly instead of only through the LSTM.
+ *        Training only; inference and evaluation use the main classifier. 0 (also what a config written before
+ *        this option reads as) means off, and then the model has no auxiliary classifier at all
  */
 public record TeacherConfig(
         int fusionHidden,
@@ -60,7 +65,8 @@ public record TeacherConfig(
         float weightDecay,
         float adamBeta1,
         float adamBeta2,
-        float adamEpsilon) {
+        float adamEpsilon,
+        float auxiliaryCtcWeight) {
 
     private static final ObjectMapper JSON =
             new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -98,6 +104,8 @@ public record TeacherConfig(
         require(learningRate > 0 && warmupSteps >= 0, "learningRate must be positive, warmupSteps not negative");
         require(weightDecay >= 0 && adamBeta1 >= 0 && adamBeta1 < 1 && adamBeta2 >= 0 && adamBeta2 < 1
                 && adamEpsilon > 0, "invalid AdamW settings");
+        require(auxiliaryCtcWeight >= 0 && Float.isFinite(auxiliaryCtcWeight),
+                "auxiliaryCtcWeight must be finite and not negative");
     }
 
     /**
@@ -106,7 +114,7 @@ public record TeacherConfig(
      */
     public static TeacherConfig defaults() {
         return new TeacherConfig(512, 256, 192, 128, 96, true, 4, DEFAULT_TEMPORAL_STRIDE, DEFAULT_TEMPORAL_ATTENTION,
-                64, 1.0, 8, 192, 2, 0.1f, 1.0f, 5e-4f, 500, 0.01f, 0.9f, 0.999f, 1e-8f);
+                64, 1.0, 8, 192, 2, 0.1f, 1.0f, 5e-4f, 500, 0.01f, 0.9f, 0.999f, 1e-8f, 0.0f);
     }
 
     /**
@@ -117,7 +125,7 @@ public record TeacherConfig(
      */
     public static TeacherConfig small() {
         return new TeacherConfig(128, 64, 48, 32, 32, true, 2, DEFAULT_TEMPORAL_STRIDE, DEFAULT_TEMPORAL_ATTENTION,
-                16, 0.125, 4, 96, 1, 0.0f, 1.0f, 3e-3f, 10, 0.0f, 0.9f, 0.999f, 1e-8f);
+                16, 0.125, 4, 96, 1, 0.0f, 1.0f, 3e-3f, 10, 0.0f, 0.9f, 0.999f, 1e-8f, 0.0f);
     }
 
     public TeacherConfig withDropout(float value) {
@@ -181,6 +189,7 @@ public record TeacherConfig(
         private float adamBeta1;
         private float adamBeta2;
         private float adamEpsilon;
+        private float auxiliaryCtcWeight;
 
         private Builder(TeacherConfig c) {
             fusionHidden = c.fusionHidden;
@@ -205,6 +214,7 @@ public record TeacherConfig(
             adamBeta1 = c.adamBeta1;
             adamBeta2 = c.adamBeta2;
             adamEpsilon = c.adamEpsilon;
+            auxiliaryCtcWeight = c.auxiliaryCtcWeight;
         }
 
         public Builder fusionHidden(int value) {
@@ -290,11 +300,16 @@ public record TeacherConfig(
             return this;
         }
 
+        public Builder auxiliaryCtcWeight(float value) {
+            auxiliaryCtcWeight = value;
+            return this;
+        }
+
         public TeacherConfig build() {
             return new TeacherConfig(fusionHidden, handsEncoderWidth, faceEncoderWidth, poseEncoderWidth,
                     temporalEncoderWidth, crossModalAttention, attentionHeads, temporalStride, temporalAttention,
                     stemChannels, inceptionWidthScale, groupNormGroups, lstmHidden, lstmLayers, dropout, clipNorm,
-                    learningRate, warmupSteps, weightDecay, adamBeta1, adamBeta2, adamEpsilon);
+                    learningRate, warmupSteps, weightDecay, adamBeta1, adamBeta2, adamEpsilon, auxiliaryCtcWeight);
         }
     }
 

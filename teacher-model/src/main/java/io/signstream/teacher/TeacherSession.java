@@ -255,7 +255,8 @@ public final class TeacherSession implements AutoCloseable {
         }
     }
 
-    private record Forward(float[] logProbs, int frames, int classes, NDArray array) {}
+    /** @param auxiliary the auxiliary classifier's log-probs (training with an auxiliary CTC weight), else null */
+    private record Forward(float[] logProbs, int frames, int classes, NDArray array, NDArray auxiliary) {}
 
     private record Backward(double loss, double gradNorm, List<NDArray> gradients, Map<String, Double> blockNorms,
             String skipReason) {}
@@ -264,9 +265,11 @@ public final class TeacherSession implements AutoCloseable {
         NDArray features = step.create(batch.features(),
                 new Shape(batch.batchSize(), batch.maxFrames(), FeatureLayout.DIMS));
         NDArray mask = Masks.fromLengths(step, batch.frameLengths(), batch.maxFrames());
-        NDArray logProbs = block.forward(store, new NDList(features, mask), training).get(0);
+        NDList outputs = block.forward(store, new NDList(features, mask), training);
+        NDArray logProbs = outputs.get(0);
         Shape shape = logProbs.getShape();
-        return new Forward(logProbs.toFloatArray(), (int) shape.get(1), (int) shape.get(2), logProbs);
+        return new Forward(logProbs.toFloatArray(), (int) shape.get(1), (int) shape.get(2), logProbs,
+                outputs.size() > 2 ? outputs.get(2) : null);
     }
 
     /** Records the graph inside DJL's collector (grad mode on), which restores the caller's mode, off, on close. */
@@ -290,7 +293,23 @@ public final class TeacherSession implements AutoCloseable {
             }
             // d(loss)/d(logProbs) is exact; autograd carries it into the parameters through this surrogate.
             NDArray gradient = step.create(ctc.gradient(), out.array().getShape());
-            collector.backward(out.array().mul(gradient).sum());
+            NDArray surrogate = out.array().mul(gradient).sum();
+            if (out.auxiliary() != null) {
+                // The auxiliary CTC term (config auxiliaryCtcWeight): same targets and frames, its own classifier.
+                CtcLoss.Result auxiliary = CtcLoss.compute(out.auxiliary().toFloatArray(), batch.batchSize(),
+                        out.frames(), out.classes(), lengths, batch.targets(), CtcLoss.Reduction.MEAN);
+                if (!Double.isFinite(auxiliary.loss())) {
+                    return new Backward(auxiliary.loss(), Double.NaN, List.of(), Map.of(), "non-finite auxiliary loss");
+                }
+                float[] scaled = auxiliary.gradient();
+                for (int i = 0; i < scaled.length; i++) {
+                    scaled[i] *= config.auxiliaryCtcWeight();
+                }
+                NDArray auxiliaryGradient = step.create(scaled, out.auxiliary().getShape());
+                surrogate = surrogate.add(out.auxiliary().mul(auxiliaryGradient).sum());
+            }
+            collector.backward(surrogate);
+            // The reported loss stays the main CTC loss: the same quantity as loss(batch) and every evaluation.
             return gradients(step, ctc.loss());
         }
     }

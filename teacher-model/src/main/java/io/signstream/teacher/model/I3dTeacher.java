@@ -23,6 +23,8 @@ import java.util.List;
  *
  * <p>Input (features [B, T, 6516], mask [B, T]); output (log-probs [B, T', V+1], mask [B, T']) where
  * T' = {@link #outputLength(int, int)} of T and a sample of L frames has {@code outputLength(L)} valid outputs.
+ * In training with {@link TeacherConfig#auxiliaryCtcWeight()} above 0 a third output follows: the auxiliary
+ * classifier's log-probs [B, T', V+1] on the convolutional features (same frames and mask).
  */
 public class I3dTeacher extends CompositeBlock {
 
@@ -38,6 +40,7 @@ public class I3dTeacher extends CompositeBlock {
     private final BidirectionalLstmBlock lstm;
     private final Dropout beforeClassifier;
     private final ClassifierBlock classifier;
+    private final ClassifierBlock auxiliaryClassifier;
 
     private I3dTeacher(TeacherConfig config, int classes) {
         this.config = config;
@@ -63,6 +66,10 @@ public class I3dTeacher extends CompositeBlock {
         lstm = addChildBlock("lstm", new BidirectionalLstmBlock(config.lstmHidden(), config.lstmLayers()));
         beforeClassifier = addChildBlock("dropoutClassifier", Dropout.builder().optRate(config.dropout()).build());
         classifier = addChildBlock("classifier", new ClassifierBlock(classes));
+        // Added last, so the names of every other parameter (and old checkpoints) stay as they were.
+        auxiliaryClassifier = config.auxiliaryCtcWeight() > 0
+                ? addChildBlock("auxiliaryClassifier", new ClassifierBlock(classes))
+                : null;
     }
 
     /**
@@ -154,10 +161,17 @@ public class I3dTeacher extends CompositeBlock {
                     (int) inputMask.getShape().get(1));
             mask = inputMask;
         }
+        NDList auxiliary = training && auxiliaryClassifier != null
+                ? auxiliaryClassifier.forward(store, new NDList(sequence, mask), training)
+                : null;
         sequence = beforeLstm.forward(store, new NDList(sequence), training).head();
         NDList recurrent = lstm.forward(store, new NDList(sequence, mask), training);
         NDArray features = beforeClassifier.forward(store, new NDList(recurrent.get(0)), training).head();
-        return classifier.forward(store, new NDList(features, mask), training);
+        NDList output = classifier.forward(store, new NDList(features, mask), training);
+        if (auxiliary != null) {
+            output.add(auxiliary.get(0));
+        }
+        return output;
     }
 
     @Override

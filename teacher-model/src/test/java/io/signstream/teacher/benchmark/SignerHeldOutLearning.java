@@ -302,6 +302,9 @@ public final class SignerHeldOutLearning {
         // Runs recorded before the config was part of the result all used the first round's small(): 64 / 32.
         notes.add(0, c.isMissingNode() ? "fusion 64, LSTM 32"
                 : "fusion " + c.path("fusionHidden").asInt() + ", LSTM " + c.path("lstmHidden").asInt());
+        if (c.path("auxiliaryCtcWeight").asDouble(0) > 0) {
+            notes.add("auxiliary CTC " + c.path("auxiliaryCtcWeight").asDouble());
+        }
         notes.add("lr " + r.path("peakLearningRate").asDouble());
         notes.add("normalization v" + r.path("normalizationVersion").asInt(1));
         if (r.path("seed").asLong(1) != 1) {

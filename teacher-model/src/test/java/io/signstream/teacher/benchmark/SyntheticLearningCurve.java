@@ -129,11 +129,13 @@ public final class SyntheticLearningCurve {
         int stride = Integer.parseInt(System.getProperty("curve.stride", Integer.toString(c.temporalStride())));
         boolean temporal = Boolean.parseBoolean(System.getProperty("curve.temporalAttention",
                 Boolean.toString(c.temporalAttention())));
+        float auxiliary = Float.parseFloat(System.getProperty("curve.aux", Float.toString(c.auxiliaryCtcWeight())));
         return c.toBuilder().fusionHidden(fusion).encoderWidths(Integer.parseInt(encoders[0]),
                         Integer.parseInt(encoders[1]), Integer.parseInt(encoders[2]), Integer.parseInt(encoders[3]))
                 .crossModalAttention(attention).temporalAttention(temporal).temporalStride(stride).stemChannels(stem)
                 .inceptionWidthScale(inception).groupNormGroups(groups).lstmHidden(Integer.parseInt(lstm[0]))
-                .lstmLayers(Integer.parseInt(lstm[1])).dropout(dropout).weightDecay(decay).build();
+                .lstmLayers(Integer.parseInt(lstm[1])).dropout(dropout).weightDecay(decay)
+                .auxiliaryCtcWeight(auxiliary).build();
     }
 
     /** -Dcurve.keep=HANDS,POSE zeroes the other modalities' columns (an ablation, to see where the signal is). */
