@@ -35,7 +35,8 @@ class DefaultModelTest {
     @Test
     void smallConfigCount() {
         for (TeacherConfig config : List.of(TeacherConfig.small(), TeacherConfig.small().withTemporalAttention(true),
-                TeacherConfig.small().withTemporalStride(16), TeacherConfig.small().withTemporalStride(1))) {
+                TeacherConfig.small().withTemporalStride(16), TeacherConfig.small().withTemporalStride(1),
+                TeacherConfig.small().toBuilder().auxiliaryCtcWeight(0f).build())) {
             try (TeacherSession session = TeacherSession.create(config, 8, 1)) {
                 assertEquals(expectedParameters(config, 8), session.parameterCount(), config.toString());
             }
@@ -86,6 +87,10 @@ class DefaultModelTest {
             total += 2L * (4L * hidden * (input + hidden) + 8L * hidden);
         }
         total += 2L * hidden * (vocabulary + 1) + (vocabulary + 1);
+        if (c.auxiliaryCtcWeight() > 0) {
+            // the auxiliary classifier: Linear(last Inception width -> V+1)
+            total += (long) in * (vocabulary + 1) + (vocabulary + 1);
+        }
         return total;
     }
 }

@@ -25,15 +25,17 @@ import io.signstream.teacher.TeacherConfig;
  * @param dropout dropout before the LSTM and the classifier; default the model's
  * @param speedPerturbation {@code {"minFactor": 0.7, "maxFactor": 1.4}}: every train sample resampled each epoch to a
  *        random signing speed in that range; default none
+ * @param auxiliaryCtcWeight weight of the auxiliary CTC loss on the convolutional features (0 = off); default the
+ *        model's
  */
 public record RunRequest(String runId, Integer epochs, Integer batchSize, Float learningRate, Integer warmupSteps,
         Long seed, String model, TeacherConfig modelConfig, Integer maxFrames, Integer maxConsecutiveSkips,
         Float clipNorm, Integer temporalStride, Boolean temporalAttention, Double maxUnalignableShare, Float dropout,
-        SpeedPerturbation speedPerturbation) {
+        SpeedPerturbation speedPerturbation, Float auxiliaryCtcWeight) {
 
     /** Every field left out. */
     public static RunRequest empty() {
         return new RunRequest(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null);
+                null, null);
     }
 }

@@ -89,6 +89,9 @@ public class RunResource {
         if (r.dropout() != null) {
             model = model.withDropout(r.dropout());
         }
+        if (r.auxiliaryCtcWeight() != null) {
+            model = model.toBuilder().auxiliaryCtcWeight(r.auxiliaryCtcWeight()).build();
+        }
         return new RunOptions(
                 r.epochs() != null ? r.epochs() : 10,
                 r.batchSize() != null ? r.batchSize() : 2,
