@@ -37,6 +37,8 @@ public final class CheckpointStore {
 
     private static final Pattern MANIFEST_OBJECT = Pattern.compile(
             "runs/(" + CheckpointRef.RUN_ID.pattern() + ")/epoch-(\\d{4})/" + Pattern.quote(CheckpointFiles.MANIFEST));
+    private static final Pattern MARKER_OBJECT = Pattern.compile(
+            "runs/(" + CheckpointRef.RUN_ID.pattern() + ")/epoch-(\\d{4})/" + Pattern.quote(CheckpointFiles.CORRUPTED));
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private static final System.Logger LOG = System.getLogger(CheckpointStore.class.getName());
@@ -99,11 +101,17 @@ public final class CheckpointStore {
         });
     }
 
-    /** The complete checkpoints of a run, ascending by epoch. */
+    /** The complete checkpoints of a run (those with a readable manifest; files not checked), ascending by epoch. */
     public List<CheckpointManifest> list(String runId) {
         List<CheckpointManifest> manifests = new ArrayList<>();
         for (int epoch : manifestEpochs(runId)) {
-            manifest(new CheckpointRef(runId, epoch)).ifPresent(manifests::add);
+            CheckpointRef ref = new CheckpointRef(runId, epoch);
+            try {
+                manifest(ref).ifPresent(manifests::add);
+            } catch (CheckpointIntegrityException e) {
+                // an unreadable manifest vouches for nothing: not a complete checkpoint (newestIntact marks it)
+                LOG.log(System.Logger.Level.WARNING, "ignoring checkpoint {0}: {1}", ref.prefix(), e.getMessage());
+            }
         }
         manifests.sort(Comparator.comparingInt(CheckpointManifest::epoch));
         return manifests;
@@ -203,6 +211,19 @@ public final class CheckpointStore {
     /** The damage marker next to a checkpoint, if a reader found it damaged. */
     public Optional<CheckpointDamage> damage(CheckpointRef ref) {
         return get(ref.object(CheckpointFiles.CORRUPTED)).map(CheckpointDamage::fromJson);
+    }
+
+    /** The run's checkpoints that carry a damage marker (not those in the quarantine), newest epoch first. */
+    public List<CheckpointDamage> damaged(String runId) {
+        List<CheckpointDamage> found = new ArrayList<>();
+        for (String name : objectNames(CheckpointRef.runPrefix(runId))) {
+            Matcher m = MARKER_OBJECT.matcher(name);
+            if (m.matches() && m.group(1).equals(runId)) {
+                get(name).map(CheckpointDamage::fromJson).ifPresent(found::add);
+            }
+        }
+        found.sort(Comparator.comparingInt(CheckpointDamage::epoch).reversed());
+        return found;
     }
 
     /** Writes {@code corrupted.json} next to the damaged checkpoint; its files stay as they are. */

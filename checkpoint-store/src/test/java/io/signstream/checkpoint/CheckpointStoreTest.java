@@ -209,6 +209,7 @@ class CheckpointStoreTest {
         for (int epoch = 1; epoch <= 3; epoch++) {
             assertTrue(store.damage(new CheckpointRef(runId, epoch)).isPresent(), "epoch " + epoch + " marked");
         }
+        assertEquals(List.of(3, 2, 1), store.damaged(runId).stream().map(CheckpointDamage::epoch).toList());
         assertArrayEquals(flipped, get(new CheckpointRef(runId, 1).object(CheckpointFiles.PARAMETERS)));
         assertThrows(CheckpointException.class, () -> store.inspect(new CheckpointRef(runId, 4), "test"));
         assertThrows(IllegalArgumentException.class, () -> store.write(new CheckpointRef(runId, 4),
