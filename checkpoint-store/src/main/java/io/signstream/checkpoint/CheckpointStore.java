@@ -186,18 +186,26 @@ public final class CheckpointStore {
             return new Verified(null, null, marked.get());
         }
         String file = CheckpointFiles.MANIFEST;
+        CheckpointManifest first = null;
         try {
             Optional<CheckpointManifest> manifest = manifest(ref);
             if (manifest.isEmpty()) {
                 return new Verified(null, null, null);
             }
+            first = manifest.get();
             Map<String, byte[]> files = new LinkedHashMap<>();
-            for (CheckpointManifest.FileEntry entry : manifest.get().files()) {
+            for (CheckpointManifest.FileEntry entry : first.files()) {
                 file = entry.name();
                 files.put(entry.name(), read(ref, entry.name()));
             }
-            return new Verified(manifest.get(), files, null);
+            return new Verified(first, files, null);
         } catch (CheckpointIntegrityException e) {
+            if (changedMeanwhile(ref, first)) {
+                // a writer is replacing this epoch (it removes the manifest first): not damage, just not there now
+                LOG.log(System.Logger.Level.INFO, "checkpoint {0} changed while it was read; not taken, not marked",
+                        ref.prefix());
+                return new Verified(null, null, null);
+            }
             Instant now = Instant.now();
             CheckpointDamage damage = new CheckpointDamage(ref.runId(), ref.epoch(), file, e.getMessage(), detectedBy,
                     now.toString(), now.toEpochMilli(), null);
@@ -205,6 +213,20 @@ public final class CheckpointStore {
                     + "{1} (kept, not deleted): {2}", ref.prefix(), ref.object(CheckpointFiles.CORRUPTED), e.getMessage());
             mark(damage);
             return new Verified(null, null, damage);
+        }
+    }
+
+    /**
+     * Whether the manifest is no longer the one the failed read started from. A writer removes the manifest before it
+     * replaces any file, so a manifest still unchanged after a file failed means the file was damaged while that
+     * manifest vouched for it, not replaced under a reader.
+     */
+    private boolean changedMeanwhile(CheckpointRef ref, CheckpointManifest first) {
+        try {
+            Optional<CheckpointManifest> now = manifest(ref);
+            return first == null || now.map(m -> !m.equals(first)).orElse(true);
+        } catch (CheckpointIntegrityException e) {
+            return first != null;
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 import io.signstream.checkpoint.CheckpointDamage;
+import io.signstream.checkpoint.CheckpointFiles;
 import io.signstream.checkpoint.CheckpointManifest;
 import io.signstream.checkpoint.CheckpointRef;
 import io.signstream.contract.events.TrainingEvent;
@@ -206,7 +207,8 @@ public final class TrainingRun {
         return new RunState(runId, status, message, reason, options, device, epoch, options.epochs(), step, totalSteps,
                 stepsPerEpoch, warmupSteps, loss, gradNorm, learningRate, skippedBatches, consecutiveSkips,
                 samplesPerSecond, etaSeconds, List.copyOf(epochLosses), lastCheckpointEpoch, lastCheckpoint,
-                resumedFromEpoch, skippedCheckpoints, vocabularySize, normalization, refused, derivations, skippedSamples, feasibility, firstBatch, createdAt,
+                resumedFromEpoch, skippedCheckpoints, vocabularySize, normalization, refused, derivations, skippedSamples,
+                feasibility, firstBatch, createdAt,
                 System.currentTimeMillis());
     }
 
@@ -308,7 +310,7 @@ public final class TrainingRun {
         List<CheckpointDamage> skipped = restored.skipped();
         String skippedText = skipped.isEmpty() ? "" : "; skipped the damaged checkpoint(s) of "
                 + skipped.stream().map(CheckpointDamage::summary).toList()
-                + ", marked " + io.signstream.checkpoint.CheckpointFiles.CORRUPTED + " and kept";
+                + ", marked " + CheckpointFiles.CORRUPTED + " and kept";
         synchronized (this) {
             resumedFromEpoch = restored.epoch();
             skippedCheckpoints = skipped;
@@ -331,7 +333,7 @@ public final class TrainingRun {
                     + "check: %s. They are marked damaged and kept; an epoch trained again copies its damaged "
                     + "checkpoint to %s before writing the new one", runId, restored.epoch(), skipped.size(),
                     skipped.stream().map(CheckpointDamage::summary).toList(),
-                    io.signstream.checkpoint.CheckpointRef.runPrefix(runId) + io.signstream.checkpoint.CheckpointFiles.QUARANTINE + "/");
+                    CheckpointRef.runPrefix(runId) + CheckpointFiles.QUARANTINE + "/");
         }
         openSession();
         restored.loadInto(session);
