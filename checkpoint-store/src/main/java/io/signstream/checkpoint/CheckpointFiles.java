@@ -19,6 +19,13 @@ public final class CheckpointFiles {
     public static final String METRICS = "metrics.json";
     /** Written last: a prefix without it is not a checkpoint. */
     public static final String MANIFEST = "manifest.json";
+    /**
+     * Not part of a checkpoint: the marker ({@link CheckpointDamage}) a reader leaves next to a checkpoint that failed
+     * its manifest check, so that nobody trusts it again and nobody has to find out again. Never in a manifest.
+     */
+    public static final String CORRUPTED = "corrupted.json";
+    /** {@code runs/{runId}/quarantine/}: a damaged checkpoint is copied here before its epoch is written again. */
+    public static final String QUARANTINE = "quarantine";
 
     /** The files a complete trainer checkpoint carries besides the manifest. */
     public static final List<String> CONTENT = List.of(PARAMETERS, OPTIMIZER, VOCABULARY, CONFIG, NORMALIZATION, METRICS);

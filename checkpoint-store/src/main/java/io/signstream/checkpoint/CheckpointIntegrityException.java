@@ -6,4 +6,8 @@ public class CheckpointIntegrityException extends CheckpointException {
     public CheckpointIntegrityException(String message) {
         super(message);
     }
+
+    public CheckpointIntegrityException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

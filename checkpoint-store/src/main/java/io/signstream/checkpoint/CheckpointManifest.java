@@ -63,7 +63,7 @@ public record CheckpointManifest(
         try {
             return JSON.readValue(json, CheckpointManifest.class);
         } catch (IOException e) {
-            throw new CheckpointException("not a checkpoint manifest: " + e.getMessage(), e);
+            throw new CheckpointIntegrityException("not a checkpoint manifest: " + e.getMessage(), e);
         }
     }
 }

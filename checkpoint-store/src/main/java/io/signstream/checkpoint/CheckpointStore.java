@@ -17,6 +17,8 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.minio.CopyObjectArgs;
+import io.minio.CopySource;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
@@ -35,7 +37,11 @@ public final class CheckpointStore {
 
     private static final Pattern MANIFEST_OBJECT = Pattern.compile(
             "runs/(" + CheckpointRef.RUN_ID.pattern() + ")/epoch-(\\d{4})/" + Pattern.quote(CheckpointFiles.MANIFEST));
+    private static final Pattern MARKER_OBJECT = Pattern.compile(
+            "runs/(" + CheckpointRef.RUN_ID.pattern() + ")/epoch-(\\d{4})/" + Pattern.quote(CheckpointFiles.CORRUPTED));
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    private static final System.Logger LOG = System.getLogger(CheckpointStore.class.getName());
 
     private final MinioClient client;
     private final String bucket;
@@ -62,10 +68,12 @@ public final class CheckpointStore {
             throw new IllegalArgumentException("a checkpoint needs at least one file");
         }
         for (String name : files.keySet()) {
-            if (!FILE_NAME.matcher(name).matches() || name.equals(CheckpointFiles.MANIFEST)) {
+            if (!FILE_NAME.matcher(name).matches() || name.equals(CheckpointFiles.MANIFEST)
+                    || name.equals(CheckpointFiles.CORRUPTED)) {
                 throw new IllegalArgumentException("'" + name + "' cannot be a checkpoint file name");
             }
         }
+        damage(ref).ifPresent(this::quarantine);
         remove(ref.object(CheckpointFiles.MANIFEST));
         List<CheckpointManifest.FileEntry> entries = new ArrayList<>();
         for (Map.Entry<String, byte[]> file : new TreeMap<>(files).entrySet()) {
@@ -93,8 +101,24 @@ public final class CheckpointStore {
         });
     }
 
-    /** The complete checkpoints of a run, ascending by epoch. */
+    /** The complete checkpoints of a run (those with a readable manifest; files not checked), ascending by epoch. */
     public List<CheckpointManifest> list(String runId) {
+        List<CheckpointManifest> manifests = new ArrayList<>();
+        for (int epoch : manifestEpochs(runId)) {
+            CheckpointRef ref = new CheckpointRef(runId, epoch);
+            try {
+                manifest(ref).ifPresent(manifests::add);
+            } catch (CheckpointIntegrityException e) {
+                // an unreadable manifest vouches for nothing: not a complete checkpoint (newestIntact marks it)
+                LOG.log(System.Logger.Level.WARNING, "ignoring checkpoint {0}: {1}", ref.prefix(), e.getMessage());
+            }
+        }
+        manifests.sort(Comparator.comparingInt(CheckpointManifest::epoch));
+        return manifests;
+    }
+
+    /** Epochs of the run that have a manifest object (readable or not), ascending. */
+    private TreeSet<Integer> manifestEpochs(String runId) {
         TreeSet<Integer> epochs = new TreeSet<>();
         for (String name : objectNames(CheckpointRef.runPrefix(runId))) {
             Matcher m = MANIFEST_OBJECT.matcher(name);
@@ -102,12 +126,179 @@ public final class CheckpointStore {
                 epochs.add(Integer.parseInt(m.group(2)));
             }
         }
-        List<CheckpointManifest> manifests = new ArrayList<>();
-        for (int epoch : epochs) {
-            manifest(new CheckpointRef(runId, epoch)).ifPresent(manifests::add);
+        return epochs;
+    }
+
+    /**
+     * The newest checkpoint of the run whose manifest reads and whose every file matches it (size and SHA-256), with
+     * its verified content. Newer checkpoints that fail the check are skipped, marked ({@link #mark}) and reported in
+     * {@link IntactCheckpoint#skipped()}; a checkpoint already marked is skipped without reading it again. Nothing is
+     * deleted. A checkpoint that cannot be read for another reason (the store does not answer) is not marked: the
+     * {@link CheckpointException} propagates.
+     *
+     * @param detectedBy who is asking ("trainer", "evaluator"), recorded in new markers
+     * @return empty when the run has no intact checkpoint (then every skipped one is marked)
+     */
+    public Optional<IntactCheckpoint> newestIntact(String runId, String detectedBy) {
+        List<CheckpointDamage> skipped = new ArrayList<>();
+        for (int epoch : manifestEpochs(runId).descendingSet()) {
+            CheckpointRef ref = new CheckpointRef(runId, epoch);
+            Verified verified = verify(ref, detectedBy);
+            if (verified.damage() != null) {
+                skipped.add(verified.damage());
+                continue;
+            }
+            if (verified.manifest() != null) {
+                return Optional.of(new IntactCheckpoint(verified.manifest(), verified.files(), skipped));
+            }
         }
-        manifests.sort(Comparator.comparingInt(CheckpointManifest::epoch));
-        return manifests;
+        if (!skipped.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "run {0} has no intact checkpoint: every one fails its manifest "
+                    + "check ({1})", runId, skipped.stream().map(CheckpointDamage::summary).toList());
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Checks one checkpoint against its manifest (every file, size and SHA-256).
+     *
+     * @return empty when it is intact; the damage (marked next to it, see {@link #mark}) when it is not
+     * @throws CheckpointException when it has no manifest, or the store cannot be read
+     */
+    public Optional<CheckpointDamage> inspect(CheckpointRef ref, String detectedBy) {
+        Verified verified = verify(ref, detectedBy);
+        if (verified.damage() == null && verified.manifest() == null) {
+            throw new CheckpointException("no complete checkpoint at " + ref.prefix() + " (no "
+                    + CheckpointFiles.MANIFEST + ")");
+        }
+        return Optional.ofNullable(verified.damage());
+    }
+
+    /** manifest + files when intact, damage when not, all null when there is no manifest. */
+    private record Verified(CheckpointManifest manifest, Map<String, byte[]> files, CheckpointDamage damage) {
+    }
+
+    private Verified verify(CheckpointRef ref, String detectedBy) {
+        Optional<CheckpointDamage> marked = damage(ref);
+        if (marked.isPresent()) {
+            LOG.log(System.Logger.Level.WARNING, "skipping checkpoint {0}: marked damaged by {1} at {2}: {3}",
+                    ref.prefix(), marked.get().detectedBy(), marked.get().detectedAt(), marked.get().summary());
+            return new Verified(null, null, marked.get());
+        }
+        String file = CheckpointFiles.MANIFEST;
+        CheckpointManifest first = null;
+        try {
+            Optional<CheckpointManifest> manifest = manifest(ref);
+            if (manifest.isEmpty()) {
+                return new Verified(null, null, null);
+            }
+            first = manifest.get();
+            Map<String, byte[]> files = new LinkedHashMap<>();
+            for (CheckpointManifest.FileEntry entry : first.files()) {
+                file = entry.name();
+                files.put(entry.name(), read(ref, entry.name()));
+            }
+            return new Verified(first, files, null);
+        } catch (CheckpointIntegrityException e) {
+            if (changedMeanwhile(ref, first)) {
+                // a writer is replacing this epoch (it removes the manifest first): not damage, just not there now
+                LOG.log(System.Logger.Level.INFO, "checkpoint {0} changed while it was read; not taken, not marked",
+                        ref.prefix());
+                return new Verified(null, null, null);
+            }
+            Instant now = Instant.now();
+            CheckpointDamage damage = new CheckpointDamage(ref.runId(), ref.epoch(), file, e.getMessage(), detectedBy,
+                    now.toString(), now.toEpochMilli(), null);
+            LOG.log(System.Logger.Level.WARNING, "checkpoint {0} fails its manifest check and is skipped; marking it "
+                    + "{1} (kept, not deleted): {2}", ref.prefix(), ref.object(CheckpointFiles.CORRUPTED), e.getMessage());
+            mark(damage);
+            return new Verified(null, null, damage);
+        }
+    }
+
+    /**
+     * Whether the manifest is no longer the one the failed read started from. A writer removes the manifest before it
+     * replaces any file, so a manifest still unchanged after a file failed means the file was damaged while that
+     * manifest vouched for it, not replaced under a reader.
+     */
+    private boolean changedMeanwhile(CheckpointRef ref, CheckpointManifest first) {
+        try {
+            Optional<CheckpointManifest> now = manifest(ref);
+            return first == null || now.map(m -> !m.equals(first)).orElse(true);
+        } catch (CheckpointIntegrityException e) {
+            return first != null;
+        }
+    }
+
+    /** The damage marker next to a checkpoint, if a reader found it damaged. */
+    public Optional<CheckpointDamage> damage(CheckpointRef ref) {
+        return get(ref.object(CheckpointFiles.CORRUPTED)).map(CheckpointDamage::fromJson);
+    }
+
+    /** The run's checkpoints that carry a damage marker (not those in the quarantine), newest epoch first. */
+    public List<CheckpointDamage> damaged(String runId) {
+        List<CheckpointDamage> found = new ArrayList<>();
+        for (String name : objectNames(CheckpointRef.runPrefix(runId))) {
+            Matcher m = MARKER_OBJECT.matcher(name);
+            if (m.matches() && m.group(1).equals(runId)) {
+                get(name).map(CheckpointDamage::fromJson).ifPresent(found::add);
+            }
+        }
+        found.sort(Comparator.comparingInt(CheckpointDamage::epoch).reversed());
+        return found;
+    }
+
+    /** Writes {@code corrupted.json} next to the damaged checkpoint; its files stay as they are. */
+    public void mark(CheckpointDamage damage) {
+        put(damage.ref().object(CheckpointFiles.CORRUPTED), damage.toJson(), "application/json");
+    }
+
+    /** {@code runs/{runId}/quarantine/epoch-NNNN-{detectedAtEpochMs}/} */
+    public static String quarantinePrefix(CheckpointDamage damage) {
+        return CheckpointRef.runPrefix(damage.runId()) + CheckpointFiles.QUARANTINE
+                + String.format("/epoch-%04d-%d/", damage.epoch(), damage.detectedAtEpochMs());
+    }
+
+    /**
+     * Before a damaged epoch is written again: every object of its prefix (files, manifest, marker) is copied to
+     * {@link #quarantinePrefix}, where nothing reads it as a checkpoint, and the marker at the epoch is removed.
+     */
+    private void quarantine(CheckpointDamage damage) {
+        CheckpointRef ref = damage.ref();
+        String target = quarantinePrefix(damage);
+        for (String name : objectNames(ref.prefix())) {
+            String file = name.substring(ref.prefix().length());
+            if (file.equals(CheckpointFiles.CORRUPTED)) {
+                continue;
+            }
+            try {
+                client.copyObject(CopyObjectArgs.builder().bucket(bucket).object(target + file)
+                        .source(CopySource.builder().bucket(bucket).object(name).build()).build());
+            } catch (Exception e) {
+                throw new CheckpointException("cannot copy s3://" + bucket + "/" + name + " to " + target + file
+                        + " before its epoch is written again: " + e.getMessage(), e);
+            }
+        }
+        CheckpointDamage moved = damage.quarantinedAt(target);
+        put(target + CheckpointFiles.CORRUPTED, moved.toJson(), "application/json");
+        remove(ref.object(CheckpointFiles.CORRUPTED));
+        LOG.log(System.Logger.Level.WARNING, "checkpoint {0} was marked damaged ({1}); it is written again, and the "
+                + "damaged objects are kept under {2}", ref.prefix(), damage.summary(), target);
+    }
+
+    /**
+     * The damaged checkpoints kept under {@code runs/{runId}/quarantine/} (their markers), oldest first.
+     */
+    public List<CheckpointDamage> quarantined(String runId) {
+        String prefix = CheckpointRef.runPrefix(runId) + CheckpointFiles.QUARANTINE + "/";
+        List<CheckpointDamage> found = new ArrayList<>();
+        for (String name : objectNames(prefix)) {
+            if (name.endsWith("/" + CheckpointFiles.CORRUPTED)) {
+                get(name).map(CheckpointDamage::fromJson).ifPresent(found::add);
+            }
+        }
+        found.sort(Comparator.comparingLong(CheckpointDamage::detectedAtEpochMs));
+        return found;
     }
 
     /** The complete checkpoint with the highest epoch; checkpoints without a manifest are ignored. */

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -128,6 +129,91 @@ class CheckpointStoreTest {
         CheckpointIntegrityException missing = assertThrows(CheckpointIntegrityException.class,
                 () -> store.read(ref, CheckpointFiles.VOCABULARY));
         assertTrue(missing.getMessage().contains("missing"), missing.getMessage());
+    }
+
+    private byte[] get(String object) throws Exception {
+        try (var in = client.getObject(io.minio.GetObjectArgs.builder().bucket(LocalStack.DEFAULT_BUCKET)
+                .object(object).build())) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void newestIntactSkipsADamagedCheckpointMarksItAndKeepsItUntilItsEpochIsWrittenAgain() throws Exception {
+        String runId = newRunId();
+        for (int epoch = 1; epoch <= 3; epoch++) {
+            store.write(new CheckpointRef(runId, epoch), files(epoch), NORMALIZATION, Map.of("loss", 1.0 / epoch));
+        }
+        CheckpointRef damaged = new CheckpointRef(runId, 3);
+        byte[] tampered = "weights of epoch 3".getBytes(StandardCharsets.UTF_8);
+        tampered[3] ^= 0x01;
+        put(damaged.object(CheckpointFiles.PARAMETERS), tampered);
+
+        IntactCheckpoint intact = store.newestIntact(runId, "test").orElseThrow();
+        assertEquals(2, intact.epoch());
+        assertArrayEquals("weights of epoch 2".getBytes(StandardCharsets.UTF_8), intact.file(CheckpointFiles.PARAMETERS));
+        assertEquals(1, intact.skipped().size());
+        CheckpointDamage skipped = intact.skipped().get(0);
+        assertEquals(3, skipped.epoch());
+        assertEquals(CheckpointFiles.PARAMETERS, skipped.file());
+        assertTrue(skipped.detail().contains("SHA-256"), skipped.detail());
+        assertEquals("test", skipped.detectedBy());
+
+        // marked next to it, its files untouched, still listed (the manifest is there): trusted by nobody
+        CheckpointDamage marker = store.damage(damaged).orElseThrow();
+        assertEquals(skipped, marker);
+        assertArrayEquals(tampered, get(damaged.object(CheckpointFiles.PARAMETERS)));
+        assertEquals(List.of(1, 2, 3), store.list(runId).stream().map(CheckpointManifest::epoch).toList());
+        assertEquals(Optional.of(marker), store.inspect(damaged, "again"));
+        assertEquals(Optional.empty(), store.inspect(new CheckpointRef(runId, 2), "again"));
+        // a second reader takes the marker's word and does not mark it again
+        assertEquals(List.of(marker), store.newestIntact(runId, "other").orElseThrow().skipped());
+
+        // the epoch written again: the damaged objects are copied to the quarantine first, the marker moves there
+        store.write(damaged, files(3), NORMALIZATION, Map.of("loss", 0.3));
+        assertTrue(store.damage(damaged).isEmpty());
+        assertEquals(3, store.newestIntact(runId, "test").orElseThrow().epoch());
+        assertTrue(store.newestIntact(runId, "test").orElseThrow().skipped().isEmpty());
+        List<CheckpointDamage> quarantined = store.quarantined(runId);
+        assertEquals(1, quarantined.size());
+        String prefix = "runs/" + runId + "/quarantine/epoch-0003-" + marker.detectedAtEpochMs() + "/";
+        assertEquals(prefix, quarantined.get(0).quarantine());
+        assertArrayEquals(tampered, get(prefix + CheckpointFiles.PARAMETERS));
+        assertEquals(CheckpointManifest.fromJson(get(prefix + CheckpointFiles.MANIFEST)).file(CheckpointFiles.PARAMETERS)
+                .orElseThrow().sha256(), CheckpointStore.sha256("weights of epoch 3".getBytes(StandardCharsets.UTF_8)));
+        // the quarantine is no checkpoint
+        assertEquals(List.of(1, 2, 3), store.list(runId).stream().map(CheckpointManifest::epoch).toList());
+    }
+
+    @Test
+    void anUnreadableManifestOrAMissingFileIsSkippedToo() throws Exception {
+        String runId = newRunId();
+        for (int epoch = 1; epoch <= 3; epoch++) {
+            store.write(new CheckpointRef(runId, epoch), files(epoch), NORMALIZATION, Map.of());
+        }
+        put(new CheckpointRef(runId, 3).object(CheckpointFiles.MANIFEST), "{not json".getBytes(StandardCharsets.UTF_8));
+        client.removeObject(RemoveObjectArgs.builder().bucket(LocalStack.DEFAULT_BUCKET)
+                .object(new CheckpointRef(runId, 2).object(CheckpointFiles.OPTIMIZER)).build());
+
+        IntactCheckpoint intact = store.newestIntact(runId, "test").orElseThrow();
+        assertEquals(1, intact.epoch());
+        assertEquals(List.of(3, 2), intact.skipped().stream().map(CheckpointDamage::epoch).toList());
+        assertEquals(List.of(CheckpointFiles.MANIFEST, CheckpointFiles.OPTIMIZER),
+                intact.skipped().stream().map(CheckpointDamage::file).toList());
+
+        // nothing intact left: empty, every one marked, nothing deleted
+        byte[] flipped = "weights of epoch 1".getBytes(StandardCharsets.UTF_8);
+        flipped[0] ^= 0x40;
+        put(new CheckpointRef(runId, 1).object(CheckpointFiles.PARAMETERS), flipped);
+        assertTrue(store.newestIntact(runId, "test").isEmpty());
+        for (int epoch = 1; epoch <= 3; epoch++) {
+            assertTrue(store.damage(new CheckpointRef(runId, epoch)).isPresent(), "epoch " + epoch + " marked");
+        }
+        assertEquals(List.of(3, 2, 1), store.damaged(runId).stream().map(CheckpointDamage::epoch).toList());
+        assertArrayEquals(flipped, get(new CheckpointRef(runId, 1).object(CheckpointFiles.PARAMETERS)));
+        assertThrows(CheckpointException.class, () -> store.inspect(new CheckpointRef(runId, 4), "test"));
+        assertThrows(IllegalArgumentException.class, () -> store.write(new CheckpointRef(runId, 4),
+                Map.of(CheckpointFiles.CORRUPTED, new byte[1]), NORMALIZATION, Map.of()));
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.signstream.evaluator.api;
 
 import jakarta.annotation.security.RolesAllowed;
 import io.signstream.rest.Roles;
+import java.util.List;
+
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -19,8 +21,13 @@ import io.signstream.evaluator.domain.Reasons;
 @Produces(MediaType.APPLICATION_JSON)
 public class RunResource {
 
-    /** The best checkpoint of a run and the evaluation that made it so. */
-    public record BestCheckpoint(String run, int epoch, double wer, String evaluationId, Evaluation evaluation) {
+    /**
+     * The best checkpoint of a run and the evaluation that made it so.
+     *
+     * @param skipped better-scored checkpoints passed over (damaged, written again since, or gone), best first
+     */
+    public record BestCheckpoint(String run, int epoch, double wer, String evaluationId, Evaluation evaluation,
+            List<EvaluationService.SkippedCheckpoint> skipped) {
     }
 
     @Inject
@@ -32,8 +39,15 @@ public class RunResource {
     @Path("best")
     public BestCheckpoint best(@PathParam("run") String run) {
         service.requireKnownRun(run);
-        Evaluation best = service.best(run).orElseThrow(() -> EvaluatorException.notFound(Reasons.NO_BEST_CHECKPOINT,
-                "run " + run + " has no completed dev evaluation yet"));
-        return new BestCheckpoint(run, best.checkpoint().epoch(), best.scores().wer(), best.id(), best.withoutSamples());
+        EvaluationService.Best found = service.best(run);
+        Evaluation best = found.evaluation();
+        if (best == null) {
+            throw EvaluatorException.notFound(Reasons.NO_BEST_CHECKPOINT, found.skipped().isEmpty()
+                    ? "run " + run + " has no completed dev evaluation yet"
+                    : "run " + run + " has no evaluated checkpoint left that is intact and unchanged; passed over: "
+                            + found.skipped());
+        }
+        return new BestCheckpoint(run, best.checkpoint().epoch(), best.scores().wer(), best.id(), best.withoutSamples(),
+                found.skipped());
     }
 }

@@ -43,8 +43,22 @@ public record Evaluation(
     /**
      * @param selectedAs how the request named it: "epoch", "latest" or "best"
      * @param normalization the stamp description the checkpoint was trained on (its manifest)
+     * @param manifestCreatedAtEpochMs the evaluated manifest's {@code createdAtEpochMs}: which checkpoint of that
+     *        epoch was evaluated (an epoch a resumed run trains again gets a new one); null in evaluations stored
+     *        before it was recorded
      */
-    public record CheckpointInfo(String run, int epoch, String selectedAs, String normalization) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CheckpointInfo(String run, int epoch, String selectedAs, String normalization,
+            Long manifestCreatedAtEpochMs) {
+
+        public CheckpointInfo(String run, int epoch, String selectedAs, String normalization) {
+            this(run, epoch, selectedAs, normalization, null);
+        }
+
+        /** Whether this is the checkpoint the manifest describes (true for evaluations that did not record it). */
+        public boolean describes(io.signstream.checkpoint.CheckpointManifest manifest) {
+            return manifestCreatedAtEpochMs == null || manifestCreatedAtEpochMs == manifest.createdAtEpochMs();
+        }
     }
 
     /**

@@ -23,10 +23,13 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.signstream.checkpoint.CheckpointDamage;
 import io.signstream.checkpoint.CheckpointException;
+import io.signstream.checkpoint.CheckpointIntegrityException;
 import io.signstream.checkpoint.CheckpointManifest;
 import io.signstream.checkpoint.CheckpointRef;
 import io.signstream.checkpoint.CheckpointStore;
+import io.signstream.checkpoint.IntactCheckpoint;
 import io.signstream.contract.proto.Split;
 import io.signstream.evaluator.messaging.EvaluationResultsPublisher;
 import io.signstream.evaluator.storage.EvaluationStore;
@@ -42,6 +45,32 @@ import io.signstream.featurestream.FeatureStreamConfig;
 public class EvaluationService {
 
     private static final Logger LOG = Logger.getLogger(EvaluationService.class);
+
+    /** Who marks a damaged checkpoint it finds ({@link CheckpointDamage#detectedBy()}). */
+    public static final String DETECTED_BY = "evaluator";
+
+    /**
+     * The best checkpoint of a run, and the better-scored ones passed over on the way, best first.
+     *
+     * @param evaluation the completed dev evaluation of the best intact checkpoint; null when there is none
+     */
+    public record Best(Evaluation evaluation, List<SkippedCheckpoint> skipped) {
+    }
+
+    /**
+     * A candidate for "best" (or "latest") that was passed over.
+     *
+     * @param reason {@link Reasons#CHECKPOINT_CORRUPTED} (fails its manifest check; marked corrupted.json),
+     *        {@link Reasons#CHECKPOINT_REWRITTEN} (the epoch was written again since it was scored) or
+     *        {@link Reasons#UNKNOWN_CHECKPOINT} (no longer in the bucket)
+     * @param evaluationId the evaluation that scored it, null for "latest"
+     * @param wer its dev WER, null for "latest"
+     * @param file the file that failed, for CHECKPOINT_CORRUPTED
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record SkippedCheckpoint(int epoch, String reason, String detail, String file, String evaluationId,
+            Double wer) {
+    }
 
     @Inject
     EvaluationStore store;
@@ -154,7 +183,8 @@ public class EvaluationService {
         CheckpointManifest manifest = resolve(spec);
         String selectedAs = spec.selection().name().toLowerCase(java.util.Locale.ROOT);
         Evaluation job = Evaluation.queued(newId(), Evaluation.TRIGGER_API,
-                new Evaluation.CheckpointInfo(manifest.runId(), manifest.epoch(), selectedAs, manifest.normalization()),
+                new Evaluation.CheckpointInfo(manifest.runId(), manifest.epoch(), selectedAs, manifest.normalization(),
+                        manifest.createdAtEpochMs()),
                 splitName(spec.split()), spec.decoder(), spec.phoenixCleanup());
         synchronized (submitLock) {
             if (queue.size() >= queueCapacity) {
@@ -176,21 +206,30 @@ public class EvaluationService {
      */
     public Optional<Evaluation> submitForCheckpoint(String runId, int epoch) throws InterruptedException {
         awaitReady();
+        Optional<CheckpointManifest> manifest;
+        try {
+            manifest = checkpoints.manifest(new CheckpointRef(runId, epoch));
+        } catch (CheckpointIntegrityException e) {
+            LOG.warnf("checkpoint %s epoch %d has an unreadable manifest, not evaluated: %s", runId, epoch,
+                    e.getMessage());
+            return Optional.empty();
+        }
         Optional<Evaluation> existing = evaluations.values().stream()
                 .filter(e -> Evaluation.TRIGGER_TRAINING_EVENT.equals(e.trigger()) && e.checkpoint().run().equals(runId)
                         && e.checkpoint().epoch() == epoch && "dev".equals(e.split()) && e.status() != EvaluationStatus.FAILED)
+                .filter(e -> manifest.isEmpty() || e.checkpoint().describes(manifest.get()))
                 .findFirst();
         if (existing.isPresent()) {
             LOG.infof("checkpoint %s epoch %d already has automatic evaluation %s (%s)", runId, epoch,
                     existing.get().id(), existing.get().status());
             return existing;
         }
-        Optional<CheckpointManifest> manifest = checkpoints.manifest(new CheckpointRef(runId, epoch));
         if (manifest.isEmpty()) {
             return Optional.empty();
         }
         Evaluation job = Evaluation.queued(newId(), Evaluation.TRIGGER_TRAINING_EVENT,
-                new Evaluation.CheckpointInfo(runId, epoch, "epoch", manifest.get().normalization()), "dev",
+                new Evaluation.CheckpointInfo(runId, epoch, "epoch", manifest.get().normalization(),
+                        manifest.get().createdAtEpochMs()), "dev",
                 defaultDecoder, false);
         while (true) {
             synchronized (submitLock) {
@@ -255,15 +294,62 @@ public class EvaluationService {
 
     /**
      * The completed dev evaluation with the lowest WER among the run's checkpoints (ties: the earlier epoch, then
-     * the earlier evaluation).
+     * the earlier evaluation) whose checkpoint is still the one scored and intact: every file of the candidate is
+     * checked against its manifest (SHA-256); one that fails is marked damaged (corrupted.json, kept) and passed over
+     * for the next best, and so is one whose epoch was written again since it was scored, or that is gone. The
+     * candidates passed over are in {@link Best#skipped()}.
+     *
+     * @throws CheckpointException when the object store cannot be read
      */
-    public Optional<Evaluation> best(String run) {
+    public Best best(String run) {
         awaitReady();
-        return evaluations.values().stream()
+        List<Evaluation> candidates = evaluations.values().stream()
                 .filter(e -> e.isDevResultOf(run))
-                .min(Comparator.comparingDouble((Evaluation e) -> e.scores().wer())
+                .sorted(Comparator.comparingDouble((Evaluation e) -> e.scores().wer())
                         .thenComparingInt(e -> e.checkpoint().epoch())
-                        .thenComparing(Evaluation::createdAt));
+                        .thenComparing(Evaluation::createdAt))
+                .toList();
+        List<SkippedCheckpoint> skipped = new java.util.ArrayList<>();
+        Map<Integer, Optional<CheckpointDamage>> inspected = new java.util.HashMap<>();
+        for (Evaluation candidate : candidates) {
+            int epoch = candidate.checkpoint().epoch();
+            CheckpointRef ref = new CheckpointRef(run, epoch);
+            Optional<CheckpointManifest> manifest;
+            try {
+                manifest = checkpoints.manifest(ref);
+            } catch (CheckpointIntegrityException e) {
+                manifest = Optional.empty();
+                inspected.computeIfAbsent(epoch, k -> checkpoints.inspect(ref, DETECTED_BY));
+            }
+            Optional<CheckpointDamage> damage = inspected.containsKey(epoch) ? inspected.get(epoch) : Optional.empty();
+            SkippedCheckpoint skip = null;
+            if (damage.isEmpty() && manifest.isEmpty()) {
+                skip = new SkippedCheckpoint(epoch, Reasons.UNKNOWN_CHECKPOINT, "the checkpoint of epoch " + epoch
+                        + " is no longer in bucket " + checkpoints.bucket(), null, candidate.id(),
+                        candidate.scores().wer());
+            } else if (damage.isEmpty() && !candidate.checkpoint().describes(manifest.get())) {
+                skip = new SkippedCheckpoint(epoch, Reasons.CHECKPOINT_REWRITTEN, "epoch " + epoch
+                        + " was written again after evaluation " + candidate.id() + " scored it (manifest of "
+                        + manifest.get().createdAt() + "): that score is not the current checkpoint's", null,
+                        candidate.id(), candidate.scores().wer());
+            } else {
+                if (damage.isEmpty()) {
+                    damage = inspected.computeIfAbsent(epoch, k -> checkpoints.inspect(ref, DETECTED_BY));
+                }
+                if (damage.isPresent()) {
+                    CheckpointDamage d = damage.get();
+                    skip = new SkippedCheckpoint(epoch, Reasons.CHECKPOINT_CORRUPTED, d.detail(), d.file(),
+                            candidate.id(), candidate.scores().wer());
+                }
+            }
+            if (skip == null) {
+                return new Best(candidate, skipped);
+            }
+            LOG.warnf("best checkpoint of run %s: passing over epoch %d (dev WER %.4f, evaluation %s): %s: %s", run,
+                    epoch, candidate.scores().wer(), candidate.id(), skip.reason(), skip.detail());
+            skipped.add(skip);
+        }
+        return new Best(null, skipped);
     }
 
     private CheckpointManifest resolve(EvaluationSpec spec) {
@@ -275,23 +361,40 @@ public class EvaluationService {
                             + " has no complete checkpoint for epoch " + spec.epoch() + " (epochs: "
                             + checkpoints.list(spec.run()).stream().map(CheckpointManifest::epoch).toList() + ")");
                 });
-                case LATEST -> checkpoints.latest(spec.run()).orElseThrow(() -> EvaluatorException.notFound(
-                        Reasons.UNKNOWN_RUN, "run " + spec.run() + " has no complete checkpoint in bucket "
-                                + checkpoints.bucket()));
+                case LATEST -> {
+                    IntactCheckpoint latest = checkpoints.newestIntact(spec.run(), DETECTED_BY).orElseThrow(() ->
+                            EvaluatorException.notFound(Reasons.UNKNOWN_RUN, "run " + spec.run() + " has no intact "
+                                    + "checkpoint in bucket " + checkpoints.bucket() + damagedSuffix(spec.run())));
+                    if (!latest.skipped().isEmpty()) {
+                        LOG.warnf("latest checkpoint of run %s: epoch %d; passed over the damaged %s", spec.run(),
+                                latest.epoch(), latest.skipped().stream().map(CheckpointDamage::summary).toList());
+                    }
+                    yield latest.manifest();
+                }
                 case BEST -> {
                     requireRun(spec.run());
-                    Evaluation best = best(spec.run()).orElseThrow(() -> EvaluatorException.notFound(
-                            Reasons.NO_BEST_CHECKPOINT, "run " + spec.run()
-                                    + " has no completed dev evaluation yet, so no best checkpoint"));
-                    yield checkpoints.manifest(new CheckpointRef(spec.run(), best.checkpoint().epoch()))
+                    Best best = best(spec.run());
+                    if (best.evaluation() == null) {
+                        throw EvaluatorException.notFound(Reasons.NO_BEST_CHECKPOINT, "run " + spec.run()
+                                + (best.skipped().isEmpty() ? " has no completed dev evaluation yet, so no best checkpoint"
+                                        : " has no evaluated checkpoint left that is intact and unchanged: passed over "
+                                                + best.skipped()));
+                    }
+                    yield checkpoints.manifest(new CheckpointRef(spec.run(), best.evaluation().checkpoint().epoch()))
                             .orElseThrow(() -> EvaluatorException.notFound(Reasons.UNKNOWN_CHECKPOINT, "the best "
-                                    + "checkpoint of run " + spec.run() + " (epoch " + best.checkpoint().epoch()
-                                    + ") is no longer in the bucket"));
+                                    + "checkpoint of run " + spec.run() + " (epoch "
+                                    + best.evaluation().checkpoint().epoch() + ") is no longer in the bucket"));
                 }
             };
         } catch (CheckpointException e) {
             throw new EvaluatorException(503, "OBJECT_STORE_UNAVAILABLE", e.getMessage());
         }
+    }
+
+    private String damagedSuffix(String run) {
+        List<CheckpointDamage> damaged = checkpoints.damaged(run);
+        return damaged.isEmpty() ? "" : " (damaged, marked and kept: "
+                + damaged.stream().map(CheckpointDamage::summary).toList() + ")";
     }
 
     private void requireRun(String run) {

@@ -208,8 +208,23 @@ public final class Evaluator implements AutoCloseable {
             byte[] parameters = checkpoints.read(ref, CheckpointFiles.PARAMETERS);
             checkNormalizationFile(ref, manifest, normalization);
             return new LoadedCheckpoint(manifest, vocabulary, config, parameters, normalization);
+        } catch (io.signstream.checkpoint.CheckpointIntegrityException e) {
+            markDamaged(ref);
+            throw new EvaluationFailure(Reasons.CHECKPOINT_UNREADABLE, "checkpoint " + ref + ": " + e.getMessage()
+                    + " (marked " + CheckpointFiles.CORRUPTED + ", kept)", null);
         } catch (CheckpointException | IllegalArgumentException e) {
             throw new EvaluationFailure(Reasons.CHECKPOINT_UNREADABLE, "checkpoint " + ref + ": " + e.getMessage(), null);
+        }
+    }
+
+    /** A file failed its manifest check: the whole checkpoint is inspected and marked, so nobody trusts it again. */
+    private void markDamaged(CheckpointRef ref) {
+        try {
+            checkpoints.inspect(ref, EvaluationService.DETECTED_BY).ifPresent(damage -> LOG.warnf(
+                    "checkpoint %s fails its manifest check, marked %s (kept): %s", ref, CheckpointFiles.CORRUPTED,
+                    damage.summary()));
+        } catch (CheckpointException e) {
+            LOG.warnf("checkpoint %s failed its manifest check and could not be marked: %s", ref, e.getMessage());
         }
     }
 

@@ -19,6 +19,12 @@ public final class Reasons {
     public static final String NO_BEST_CHECKPOINT = "NO_BEST_CHECKPOINT";
     public static final String UNKNOWN_EVALUATION = "UNKNOWN_EVALUATION";
 
+    // passed over by "best" (GET /runs/{run}/best "skipped", and POST /evaluations with epoch "best")
+    /** The checkpoint fails its manifest check (a file's size or SHA-256, an unreadable manifest): marked, kept. */
+    public static final String CHECKPOINT_CORRUPTED = "CHECKPOINT_CORRUPTED";
+    /** The epoch was written again (a resumed run trained it anew) after it was scored. */
+    public static final String CHECKPOINT_REWRITTEN = "CHECKPOINT_REWRITTEN";
+
     // 503: come back later
     public static final String QUEUE_FULL = "QUEUE_FULL";
 

@@ -70,6 +70,17 @@ public class RunResource {
         return Response.accepted(runs.stop(runId)).build();
     }
 
+    /**
+     * Resumes a FAILED or STOPPED run from its newest intact checkpoint: 202 + the run (STARTING); 404 for an unknown
+     * run; 409 {@code RUN_NOT_RESUMABLE} for a run in another state, {@code RUN_CONFLICT} while this trainer trains.
+     */
+    @POST
+    @RolesAllowed(Roles.TRAINER)
+    @Path("/{runId}/resume")
+    public Response resume(@PathParam("runId") String runId) {
+        return Response.accepted(runs.resume(runId)).location(URI.create("/runs/" + runId)).build();
+    }
+
     RunOptions options(RunRequest r) {
         String preset = r.modelConfig() != null ? "custom" : r.model() != null ? r.model() : defaultModel;
         TeacherConfig model = r.modelConfig() != null ? r.modelConfig() : RunOptions.preset(preset);
@@ -118,6 +129,11 @@ public class RunResource {
 
     @ServerExceptionMapper
     public Response conflict(RunManager.ConflictException e) {
-        return error(Response.Status.CONFLICT, "RUN_CONFLICT", e.getMessage());
+        return error(Response.Status.CONFLICT, e.reason(), e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response unknown(RunManager.UnknownRunException e) {
+        return error(Response.Status.NOT_FOUND, "UNKNOWN_RUN", e.getMessage());
     }
 }

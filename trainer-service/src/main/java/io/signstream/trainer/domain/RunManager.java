@@ -18,10 +18,33 @@ public final class RunManager {
 
     private static final Logger LOG = Logger.getLogger(RunManager.class);
 
-    /** A second run while one is active, or a stop for a run that is not running. */
+    /** The trainer trains another run: a second run, or a resume, waits for it to end. */
+    public static final String RUN_CONFLICT = "RUN_CONFLICT";
+    /** A resume for a run that is not FAILED or STOPPED. */
+    public static final String RUN_NOT_RESUMABLE = "RUN_NOT_RESUMABLE";
+
+    /** A second run while one is active, a stop for a run that is not running, a resume of a run that cannot be. */
     public static final class ConflictException extends RuntimeException {
+        private final String reason;
+
         public ConflictException(String message) {
+            this(RUN_CONFLICT, message);
+        }
+
+        public ConflictException(String reason, String message) {
             super(message);
+            this.reason = reason;
+        }
+
+        public String reason() {
+            return reason;
+        }
+    }
+
+    /** A run id with no run.json. */
+    public static final class UnknownRunException extends RuntimeException {
+        public UnknownRunException(String runId) {
+            super("no run " + runId);
         }
     }
 
@@ -78,6 +101,40 @@ public final class RunManager {
                 "run " + runId + " is not running on this trainer"));
         run.requestStop();
         return run.snapshot();
+    }
+
+    /**
+     * Resumes a FAILED or STOPPED run on request, from its newest intact checkpoint (checkpoints that fail their
+     * manifest check are skipped and marked; none intact: it starts over), with the options it was started with.
+     * run.json says STARTING before this returns, so a trainer that dies now resumes it at its next start.
+     *
+     * @throws UnknownRunException when there is no such run
+     * @throws ConflictException {@link #RUN_NOT_RESUMABLE} for a run in another state, {@link #RUN_CONFLICT} while
+     *         this trainer trains another run
+     */
+    public synchronized RunState resume(String runId) {
+        CheckpointRef.requireValidRunId(runId);
+        Optional<TrainingRun> running = active();
+        if (running.isPresent() && running.get().runId().equals(runId)) {
+            throw new ConflictException(RUN_NOT_RESUMABLE, "run " + runId + " is " + running.get().snapshot().status()
+                    + " on this trainer: only a FAILED or STOPPED run can be resumed");
+        }
+        RunState stored = env.runs().find(runId).orElseThrow(() -> new UnknownRunException(runId));
+        if (stored.status() != RunStatus.FAILED && stored.status() != RunStatus.STOPPED) {
+            throw new ConflictException(RUN_NOT_RESUMABLE, "run " + runId + " is " + stored.status()
+                    + ": only a FAILED or STOPPED run can be resumed"
+                    + (stored.status().isActive() ? " (a STARTING or RUNNING run is resumed by the trainer that starts"
+                            + " next, if its own trainer died)" : ""));
+        }
+        ensureIdle();
+        LOG.infof("resuming run %s on request (it was %s at epoch %d, last checkpoint %s)", runId, stored.status(),
+                stored.epoch(), stored.lastCheckpoint());
+        TrainingRun run = TrainingRun.resume(stored, env, "resuming on request (was " + stored.status() + ": "
+                + stored.message() + ")");
+        RunState initial = run.snapshot();
+        env.runs().save(initial);
+        active = run.start();
+        return initial;
     }
 
     /**

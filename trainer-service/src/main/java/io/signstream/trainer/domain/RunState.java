@@ -3,6 +3,7 @@ package io.signstream.trainer.domain;
 import java.util.List;
 import java.util.Map;
 
+import io.signstream.checkpoint.CheckpointDamage;
 import io.signstream.teacher.diagnostics.TeacherDiagnostics.FeatureStatistics;
 
 /**
@@ -21,6 +22,9 @@ import io.signstream.teacher.diagnostics.TeacherDiagnostics.FeatureStatistics;
  * @param etaSeconds estimated time to the end of the run
  * @param epochLosses mean training loss of each completed epoch, epoch 1 first
  * @param resumedFromEpoch the checkpoint epoch this process resumed from, null for an uninterrupted run
+ * @param skippedCheckpoints checkpoints the last resume passed over because they failed their manifest check (SHA-256
+ *        or size of a file, unreadable manifest): epoch, file, why, newest first; marked {@code corrupted.json} in
+ *        the bucket. Null or empty when none was skipped
  * @param refusedRecords train records refused (not stamped, mixed normalization, invalid), by reason, last pass
  * @param featureDerivations how the train split's features were made (a landmark derivation and its version, or
  *        as uploaded), with counts, last pass: more than one entry means the run trains on a mix, and says so
@@ -54,6 +58,7 @@ public record RunState(
         Integer lastCheckpointEpoch,
         String lastCheckpoint,
         Integer resumedFromEpoch,
+        List<CheckpointDamage> skippedCheckpoints,
         Integer vocabularySize,
         String normalization,
         Map<String, Long> refusedRecords,

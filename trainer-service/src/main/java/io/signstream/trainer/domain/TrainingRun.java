@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
+import io.signstream.checkpoint.CheckpointDamage;
+import io.signstream.checkpoint.CheckpointFiles;
 import io.signstream.checkpoint.CheckpointManifest;
 import io.signstream.checkpoint.CheckpointRef;
 import io.signstream.contract.events.TrainingEvent;
@@ -88,6 +90,7 @@ public final class TrainingRun {
     private Integer lastCheckpointEpoch;
     private String lastCheckpoint;
     private Integer resumedFromEpoch;
+    private List<CheckpointDamage> skippedCheckpoints = List.of();
     private Integer vocabularySize;
     private String normalization;
     private Map<String, Long> refused = Map.of();
@@ -124,13 +127,42 @@ public final class TrainingRun {
         return new TrainingRun(runId, options, env, false, System.currentTimeMillis());
     }
 
-    /** Continues a run whose pod died, from its latest complete checkpoint (from scratch when it has none). */
+    /** Continues a run whose pod died, from its newest intact checkpoint (from scratch when it has none). */
     public static TrainingRun resume(RunState stored, Environment env) {
+        return resume(stored, env, "resuming");
+    }
+
+    /**
+     * Continues a stored run (interrupted, failed or stopped) from its newest intact checkpoint. Until the checkpoint
+     * is restored the run shows what run.json said (epoch, step, last checkpoint, ...), so a failure while restoring
+     * never writes a run.json that forgot them.
+     */
+    public static TrainingRun resume(RunState stored, Environment env, String message) {
         TrainingRun run = new TrainingRun(stored.runId(), stored.options(), env, true, stored.createdAtEpochMs());
         synchronized (run) {
             run.epochLosses.addAll(stored.epochLosses() == null ? List.of() : stored.epochLosses());
-            run.message = "resuming";
+            run.message = message;
             run.feasibility = stored.feasibility();
+            run.device = stored.device();
+            run.epoch = stored.epoch();
+            run.step = stored.step();
+            run.totalSteps = stored.totalSteps();
+            run.stepsPerEpoch = stored.stepsPerEpoch();
+            run.warmupSteps = stored.warmupSteps();
+            run.loss = stored.loss();
+            run.gradNorm = stored.gradNorm();
+            run.learningRate = stored.learningRate();
+            run.skippedBatches = stored.skippedBatches();
+            run.lastCheckpointEpoch = stored.lastCheckpointEpoch();
+            run.lastCheckpoint = stored.lastCheckpoint();
+            run.resumedFromEpoch = stored.resumedFromEpoch();
+            run.skippedCheckpoints = stored.skippedCheckpoints() == null ? List.of() : stored.skippedCheckpoints();
+            run.vocabularySize = stored.vocabularySize();
+            run.normalization = stored.normalization();
+            run.refused = stored.refusedRecords() == null ? Map.of() : stored.refusedRecords();
+            run.derivations = stored.featureDerivations() == null ? Map.of() : stored.featureDerivations();
+            run.skippedSamples = stored.skippedSamples() == null ? Map.of() : stored.skippedSamples();
+            run.firstBatch = stored.firstBatch();
         }
         return run;
     }
@@ -175,7 +207,8 @@ public final class TrainingRun {
         return new RunState(runId, status, message, reason, options, device, epoch, options.epochs(), step, totalSteps,
                 stepsPerEpoch, warmupSteps, loss, gradNorm, learningRate, skippedBatches, consecutiveSkips,
                 samplesPerSecond, etaSeconds, List.copyOf(epochLosses), lastCheckpointEpoch, lastCheckpoint,
-                resumedFromEpoch, vocabularySize, normalization, refused, derivations, skippedSamples, feasibility, firstBatch, createdAt,
+                resumedFromEpoch, skippedCheckpoints, vocabularySize, normalization, refused, derivations, skippedSamples,
+                feasibility, firstBatch, createdAt,
                 System.currentTimeMillis());
     }
 
@@ -247,11 +280,26 @@ public final class TrainingRun {
     }
 
     private int restore() {
-        Optional<TrainingCheckpoints.Restored> latest = env.checkpoints().latest(runId);
+        Optional<TrainingCheckpoints.Restored> latest = env.checkpoints().newestIntact(runId);
         if (latest.isEmpty()) {
-            LOG.infof("run %s has no complete checkpoint: starting it over", runId);
+            List<CheckpointDamage> damaged = env.checkpoints().damaged(runId);
+            if (damaged.isEmpty()) {
+                LOG.infof("run %s has no complete checkpoint: starting it over", runId);
+            } else {
+                LOG.warnf("run %s has no intact checkpoint: every one fails its manifest check and is marked damaged "
+                        + "(kept in the bucket): %s; starting it over", runId,
+                        damaged.stream().map(CheckpointDamage::summary).toList());
+            }
             synchronized (this) {
                 epochLosses.clear();
+                skippedCheckpoints = List.copyOf(damaged);
+                epoch = 0;
+                step = 0;
+                skippedBatches = 0;
+                lastCheckpointEpoch = null;
+                lastCheckpoint = null;
+                resumedFromEpoch = null;
+                firstBatch = null;
             }
             return prepare();
         }
@@ -259,8 +307,13 @@ public final class TrainingRun {
         TrainingState state = restored.state();
         vocabulary = restored.vocabulary();
         stamp = restored.stamp();
+        List<CheckpointDamage> skipped = restored.skipped();
+        String skippedText = skipped.isEmpty() ? "" : "; skipped the damaged checkpoint(s) of "
+                + skipped.stream().map(CheckpointDamage::summary).toList()
+                + ", marked " + CheckpointFiles.CORRUPTED + " and kept";
         synchronized (this) {
             resumedFromEpoch = restored.epoch();
+            skippedCheckpoints = skipped;
             epoch = restored.epoch();
             step = state.step();
             totalSteps = state.totalSteps();
@@ -273,15 +326,27 @@ public final class TrainingRun {
             normalization = restored.normalization();
             lastCheckpointEpoch = restored.epoch();
             lastCheckpoint = restored.manifest().ref().prefix();
-            message = "resumed from " + lastCheckpoint;
+            message = "resumed from " + lastCheckpoint + skippedText;
+        }
+        if (!skipped.isEmpty()) {
+            LOG.warnf("run %s falls back to the checkpoint of epoch %d: %d newer checkpoint(s) fail their manifest "
+                    + "check: %s. They are marked damaged and kept; an epoch trained again copies its damaged "
+                    + "checkpoint to %s before writing the new one", runId, restored.epoch(), skipped.size(),
+                    skipped.stream().map(CheckpointDamage::summary).toList(),
+                    CheckpointRef.runPrefix(runId) + CheckpointFiles.QUARANTINE + "/");
         }
         openSession();
         restored.loadInto(session);
         LOG.infof("run %s resumes after epoch %d (step %d of %d) from %s: parameters, optimizer state and vocabulary "
                 + "(%d glosses) restored", runId, restored.epoch(), state.step(), state.totalSteps(),
                 restored.manifest().ref().prefix(), vocabulary.size());
-        publish(TrainingEvent.Type.RUN_STARTED, restored.epoch(), restored.manifest().ref().prefix(), Map.of(),
-                "run resumed from the checkpoint of epoch " + restored.epoch());
+        Map<String, Double> resumeMetrics = new TreeMap<>();
+        if (!skipped.isEmpty()) {
+            resumeMetrics.put("skipped_checkpoints", (double) skipped.size());
+            resumeMetrics.put("skipped_checkpoint_epoch", (double) skipped.get(0).epoch());
+        }
+        publish(TrainingEvent.Type.RUN_STARTED, restored.epoch(), restored.manifest().ref().prefix(), resumeMetrics,
+                "run resumed from the checkpoint of epoch " + restored.epoch() + skippedText);
         return restored.epoch() + 1;
     }
 

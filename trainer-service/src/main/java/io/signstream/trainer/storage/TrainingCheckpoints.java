@@ -5,10 +5,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import io.signstream.checkpoint.CheckpointDamage;
 import io.signstream.checkpoint.CheckpointFiles;
 import io.signstream.checkpoint.CheckpointManifest;
 import io.signstream.checkpoint.CheckpointRef;
@@ -39,9 +41,17 @@ public final class TrainingCheckpoints {
         return store;
     }
 
-    /** What a resume needs, every file verified against the manifest. */
+    /** Who marks a damaged checkpoint it finds ({@link CheckpointDamage#detectedBy()}). */
+    public static final String DETECTED_BY = "trainer";
+
+    /**
+     * What a resume needs, every file verified against the manifest.
+     *
+     * @param skipped newer checkpoints that failed their manifest check and were passed over, newest first
+     */
     public record Restored(CheckpointManifest manifest, Vocabulary vocabulary, TeacherConfig config,
-            String normalization, NormalizationStamp stamp, TrainingState state, byte[] parameters, byte[] optimizer) {
+            String normalization, NormalizationStamp stamp, TrainingState state, byte[] parameters, byte[] optimizer,
+            List<CheckpointDamage> skipped) {
 
         public int epoch() {
             return manifest.epoch();
@@ -70,17 +80,28 @@ public final class TrainingCheckpoints {
         return store.write(ref, files, normalization, metrics);
     }
 
-    /** The latest complete checkpoint of a run, if any. */
-    public Optional<Restored> latest(String runId) {
-        return store.latest(runId).map(manifest -> {
-            CheckpointRef ref = manifest.ref();
-            Vocabulary vocabulary = Vocabulary.fromJson(store.read(ref, CheckpointFiles.VOCABULARY));
-            TeacherConfig config = TeacherConfig.fromJson(store.read(ref, CheckpointFiles.CONFIG));
-            TrainingState state = read(store.read(ref, TRAINING_STATE), TrainingState.class);
-            NormalizationStamp stamp = stampFrom(read(store.read(ref, CheckpointFiles.NORMALIZATION), Map.class));
+    /**
+     * The newest intact checkpoint of a run: newer ones that fail their manifest check (size or SHA-256 of a file,
+     * an unreadable manifest) are skipped, marked as damaged next to themselves and listed in
+     * {@link Restored#skipped()}; nothing is deleted.
+     *
+     * @return empty when the run has no intact checkpoint; {@link #damaged} then tells whether it had damaged ones
+     */
+    public Optional<Restored> newestIntact(String runId) {
+        return store.newestIntact(runId, DETECTED_BY).map(intact -> {
+            CheckpointManifest manifest = intact.manifest();
+            Vocabulary vocabulary = Vocabulary.fromJson(intact.file(CheckpointFiles.VOCABULARY));
+            TeacherConfig config = TeacherConfig.fromJson(intact.file(CheckpointFiles.CONFIG));
+            TrainingState state = read(intact.file(TRAINING_STATE), TrainingState.class);
+            NormalizationStamp stamp = stampFrom(read(intact.file(CheckpointFiles.NORMALIZATION), Map.class));
             return new Restored(manifest, vocabulary, config, manifest.normalization(), stamp, state,
-                    store.read(ref, CheckpointFiles.PARAMETERS), store.read(ref, CheckpointFiles.OPTIMIZER));
+                    intact.file(CheckpointFiles.PARAMETERS), intact.file(CheckpointFiles.OPTIMIZER), intact.skipped());
         });
+    }
+
+    /** The run's checkpoints marked damaged (after {@link #newestIntact} found no intact one: all of them). */
+    public List<CheckpointDamage> damaged(String runId) {
+        return store.damaged(runId);
     }
 
     static Map<String, Object> normalizationJson(NormalizationStamp stamp, String description) {

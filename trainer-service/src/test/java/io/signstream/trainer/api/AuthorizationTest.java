@@ -27,6 +27,7 @@ class AuthorizationTest {
         return Stream.of(
                 EndpointAccess.write("/runs", "{\"epochs\": 0}", Roles.TRAINER, 400),
                 EndpointAccess.write("/runs/no-such-run/stop", null, Roles.TRAINER, 404),
+                EndpointAccess.write("/runs/no-such-run/resume", null, Roles.TRAINER, 404),
                 EndpointAccess.write("/diagnostics", "{\"samples\": 0}", Roles.TRAINER, 400),
                 EndpointAccess.read("/runs", 200),
                 EndpointAccess.read("/runs/no-such-run", 404));

@@ -115,10 +115,15 @@ class RunResourceTest {
         given().post("/runs/no-such-run/stop").then().statusCode(404);
     }
 
+    /** Order 2's run, COMPLETED; Order 3's run, STOPPED: what the resume test refuses to resume. */
+    private static String completedRunId;
+    private static String stoppedRunId;
+
     @Test
     @Order(2)
     void trainsARunCheckpointsEveryEpochAndAnnouncesIt() throws Exception {
         String runId = "rest-" + UUID.randomUUID().toString().substring(0, 8);
+        completedRunId = runId;
         given().contentType(ContentType.JSON)
                 .body(body(runId, 3, ",\"temporalStride\":4,\"maxUnalignableShare\":0.1,\"auxiliaryCtcWeight\":0.5"))
                 .post("/runs")
@@ -175,6 +180,7 @@ class RunResourceTest {
     @Order(3)
     void stopsARunOnRequest() throws Exception {
         String runId = "stop-" + UUID.randomUUID().toString().substring(0, 8);
+        stoppedRunId = runId;
         // the stride and the temporal attention chosen without a full modelConfig
         given().contentType(ContentType.JSON).body(body(runId, 50, ",\"temporalStride\":1,\"temporalAttention\":true"))
                 .post("/runs").then().statusCode(201).body("options.model.temporalStride", equalTo(1))
@@ -186,6 +192,96 @@ class RunResourceTest {
         assertTrue(events(runId, TrainingEvent.Type.RUN_STOPPED).stream()
                 .anyMatch(e -> e.type() == TrainingEvent.Type.RUN_STOPPED));
         given().post("/runs/" + runId + "/stop").then().statusCode(409);
+    }
+
+    private static JsonPath awaitCheckpoint(String runId, int epoch, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonPath run;
+        do {
+            run = given().get("/runs/" + runId).then().statusCode(200).extract().jsonPath();
+            if (run.get("lastCheckpointEpoch") != null && run.getInt("lastCheckpointEpoch") >= epoch) {
+                return run;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("run " + runId + " has no checkpoint " + epoch + " within " + timeout + ": "
+                + run.prettify());
+    }
+
+    /** The run's run.json with another status, as the trainer writes it when a run fails. */
+    private void markFailed(String runId) throws Exception {
+        String object = "runs/" + runId + "/run.json";
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode run;
+        try (var in = minio.getObject(io.minio.GetObjectArgs.builder().bucket(bucket).object(object).build())) {
+            run = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(in);
+        }
+        run.put("status", "FAILED");
+        run.put("message", "failed in the test: the pod's disk went away");
+        byte[] json = mapper.writeValueAsBytes(run);
+        minio.putObject(io.minio.PutObjectArgs.builder().bucket(bucket).object(object)
+                .stream(new java.io.ByteArrayInputStream(json), json.length, -1).build());
+    }
+
+    @Test
+    @Order(5)
+    void resumesAStoppedOrFailedRunOnRequestFromItsNewestIntactCheckpoint() throws Exception {
+        given().post("/runs/no-such-run/resume").then().statusCode(404).body("reason", equalTo("UNKNOWN_RUN"))
+                .body("detail", containsString("no-such-run"));
+        given().post("/runs/" + completedRunId + "/resume").then().statusCode(409)
+                .body("reason", equalTo("RUN_NOT_RESUMABLE")).body("detail", containsString("COMPLETED"));
+
+        String runId = "resume-" + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType(ContentType.JSON).body(body(runId, 3)).post("/runs").then().statusCode(201);
+        awaitCheckpoint(runId, 1, Duration.ofMinutes(3));
+        given().post("/runs/" + runId + "/stop").then().statusCode(202);
+        JsonPath stopped = awaitStatus(runId, "STOPPED", Duration.ofMinutes(2));
+        int checkpoint = stopped.getInt("lastCheckpointEpoch");
+        assertTrue(checkpoint >= 1 && checkpoint < 3, stopped.prettify());
+
+        given().post("/runs/" + runId + "/resume").then().statusCode(202)
+                .header("Location", containsString("/runs/" + runId))
+                .body("runId", equalTo(runId)).body("status", equalTo("STARTING"))
+                .body("lastCheckpointEpoch", equalTo(checkpoint)).body("epoch", equalTo(stopped.getInt("epoch")));
+        // busy: the same run is not resumable while it runs; another stopped run waits for a free trainer
+        given().post("/runs/" + runId + "/resume").then().statusCode(409).body("reason", equalTo("RUN_NOT_RESUMABLE"));
+        given().post("/runs/" + stoppedRunId + "/resume").then().statusCode(409).body("reason", equalTo("RUN_CONFLICT"))
+                .body("detail", containsString("one run at a time"));
+
+        JsonPath done = awaitStatus(runId, "COMPLETED", Duration.ofMinutes(4));
+        assertEquals(checkpoint, done.getInt("resumedFromEpoch"), "continued from its checkpoint");
+        assertEquals(3, done.getList("epochLosses").size(), done.prettify());
+        assertEquals(12, done.getInt("step"), "the schedule went on where it was");
+        assertEquals(3, done.getInt("lastCheckpointEpoch"));
+        assertTrue(done.getList("skippedCheckpoints").isEmpty(), done.prettify());
+        CheckpointStore store = new CheckpointStore(minio, bucket);
+        assertEquals(List.of(1, 2, 3), store.list(runId).stream().map(CheckpointManifest::epoch).toList());
+        assertTrue(events(runId, TrainingEvent.Type.RUN_COMPLETED).stream().anyMatch(e ->
+                e.type() == TrainingEvent.Type.RUN_STARTED && e.message().contains("resumed from the checkpoint of epoch "
+                        + checkpoint)));
+
+        // the case: the run FAILED, and its latest checkpoint has a flipped bit: resume falls back to epoch 2
+        markFailed(runId);
+        io.signstream.checkpoint.CheckpointRef third = new io.signstream.checkpoint.CheckpointRef(runId, 3);
+        byte[] parameters;
+        try (var in = minio.getObject(io.minio.GetObjectArgs.builder().bucket(bucket)
+                .object(third.object("parameters.bin")).build())) {
+            parameters = in.readAllBytes();
+        }
+        parameters[parameters.length - 7] ^= 0x01;
+        minio.putObject(io.minio.PutObjectArgs.builder().bucket(bucket).object(third.object("parameters.bin"))
+                .stream(new java.io.ByteArrayInputStream(parameters), parameters.length, -1).build());
+        given().post("/runs/" + runId + "/resume").then().statusCode(202).body("status", equalTo("STARTING"))
+                .body("lastCheckpointEpoch", equalTo(3));
+        JsonPath again = awaitStatus(runId, "COMPLETED", Duration.ofMinutes(3));
+        assertEquals(2, again.getInt("resumedFromEpoch"), again.prettify());
+        assertEquals(3, again.getInt("skippedCheckpoints[0].epoch"));
+        assertEquals("parameters.bin", again.getString("skippedCheckpoints[0].file"));
+        assertTrue(again.getString("skippedCheckpoints[0].detail").contains("SHA-256"), again.prettify());
+        assertTrue(again.getString("message").contains("completed"), again.getString("message"));
+        assertEquals(3, again.getList("epochLosses").size());
+        assertEquals(1, store.quarantined(runId).size(), "the damaged checkpoint was kept");
+        assertEquals(3, store.newestIntact(runId, "test").orElseThrow().epoch());
     }
 
     @Test
