@@ -88,17 +88,32 @@ final class Demo {
         this.progress = progress;
     }
 
-    /** Runs the demo; stops the stack afterwards if the demo started it. Returns the report (also written as JSON). */
+    /**
+     * Runs the demo; stops the stack afterwards if the demo started it, also when it fails or the launcher is stopped
+     * by a signal ({@link StopOnSignal}). Returns the report (also written as JSON).
+     */
     Map<String, Object> run(Size size, boolean keepStackUp) {
         long started = System.nanoTime();
         boolean startedHere = !stack.isUp();
-        StackState state = stack.up();
+        boolean stopAfter = startedHere && !keepStackUp;
+        StopOnSignal onSignal = stopAfter ? StopOnSignal.install(stack, progress) : null;
+        StackState state = null;
         Map<String, Object> report = null;
         try {
+            state = stack.up();
             report = runOn(state, size);
+        } catch (RuntimeException e) {
+            if (onSignal != null && onSignal.fired()) {
+                // The hook stops the stack; what failed here failed because it did.
+                throw new IllegalStateException("demo stopped by a signal", e);
+            }
+            throw e;
         } finally {
-            if (startedHere && !keepStackUp) {
-                List<String> killed = stack.down();
+            if (stopAfter && !onSignal.fired()) {
+                List<String> killed = new ArrayList<>(stack.down());
+                // Anything a failed start began but had not recorded in the stack state yet.
+                killed.addAll(stack.stopStarted().killed());
+                onSignal.remove();
                 if (!killed.isEmpty()) {
                     progress.stage("WARNING: had to kill " + killed);
                 }

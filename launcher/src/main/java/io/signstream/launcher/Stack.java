@@ -31,6 +31,12 @@ public final class Stack {
 
     private final LauncherSettings settings;
     private final Progress progress;
+    /** Held while a process is started and recorded, and while {@link #down()} or {@link #stopStarted()} stop them. */
+    private final Object lifecycle = new Object();
+    /** Every process this instance started, in start order: what {@link #stopStarted()} stops. */
+    private final Map<String, Long> started = new LinkedHashMap<>();
+    /** Set by {@link #stopStarted()}: nothing is started afterwards. */
+    private boolean closed;
 
     public Stack(LauncherSettings settings, Progress progress) {
         this.settings = settings;
@@ -49,7 +55,7 @@ public final class Stack {
             progress.stage("stack already up (" + settings.home().resolve("stack.json") + ")");
             return running.get();
         }
-        StackState.read(settings.home()).ifPresent(stale -> stop(stale));
+        StackState.read(settings.home()).ifPresent(stale -> stop(stale.processes()));
         for (ServiceSpec service : services) {
             if (!Files.exists(service.runnerJar(settings.repository()))) {
                 throw new IllegalStateException(service.runnerJar(settings.repository())
@@ -61,9 +67,13 @@ public final class Stack {
         if (bootstrap == null) {
             int port = portOrFree(settings.kafkaPort());
             progress.stage("starting Kafka (KRaft) on port " + port);
-            KafkaBroker broker = KafkaBroker.start(settings.home().resolve("kafka"), port, SERVER_START_TIMEOUT);
-            bootstrap = broker.bootstrapServers();
-            processes.put("kafka", broker.pid());
+            synchronized (lifecycle) {
+                ensureOpen();
+                KafkaBroker broker = KafkaBroker.start(settings.home().resolve("kafka"), port, SERVER_START_TIMEOUT);
+                bootstrap = broker.bootstrapServers();
+                processes.put("kafka", broker.pid());
+                started.put("kafka", broker.pid());
+            }
         }
         KafkaBroker.ensureTopics(bootstrap, TopicLayout.DEFAULT);
 
@@ -71,10 +81,14 @@ public final class Stack {
         if (endpoint == null) {
             int port = portOrFree(settings.objectStorePort());
             progress.stage("starting the object store (S3Proxy) on port " + port);
-            ObjectStore store = ObjectStore.start(settings.home().resolve("object-store"), port,
-                    ObjectStore.Backend.FILESYSTEM, SERVER_START_TIMEOUT);
-            endpoint = store.endpoint();
-            processes.put("object-store", store.pid());
+            synchronized (lifecycle) {
+                ensureOpen();
+                ObjectStore store = ObjectStore.start(settings.home().resolve("object-store"), port,
+                        ObjectStore.Backend.FILESYSTEM, SERVER_START_TIMEOUT);
+                endpoint = store.endpoint();
+                processes.put("object-store", store.pid());
+                started.put("object-store", store.pid());
+            }
         }
         ObjectStore.ensureBucket(MinioClient.builder().endpoint(endpoint)
                 .credentials(settings.accessKey(), settings.secretKey()).build(), settings.bucket());
@@ -85,11 +99,18 @@ public final class Stack {
         LocalAuth.in(auth);
         StackState state = new StackState(bootstrap, endpoint, settings.accessKey(), settings.secretKey(),
                 settings.bucket(), ports, processes, System.currentTimeMillis(), auth.toString());
-        state.write(settings.home());
-        for (ServiceSpec service : services) {
-            long pid = startService(service, state);
-            processes.put(service.module(), pid);
+        synchronized (lifecycle) {
+            ensureOpen();
             state.write(settings.home());
+        }
+        for (ServiceSpec service : services) {
+            synchronized (lifecycle) {
+                ensureOpen();
+                long pid = startService(service, state);
+                processes.put(service.module(), pid);
+                started.put(service.module(), pid);
+                state.write(settings.home());
+            }
         }
         for (ServiceSpec service : services) {
             awaitReady(service, state);
@@ -116,27 +137,56 @@ public final class Stack {
                 }).join();
             });
         }
-        Map<String, Long> processes = new LinkedHashMap<>(state.processes());
-        processes.put(service.module(), startService(service, state));
-        StackState restarted = new StackState(state.bootstrapServers(), state.objectStoreEndpoint(), state.accessKey(),
-                state.secretKey(), state.bucket(), state.servicePorts(), processes, state.startedAtEpochMs(),
-                state.authDirectory());
-        restarted.write(settings.home());
+        StackState restarted;
+        synchronized (lifecycle) {
+            ensureOpen();
+            Map<String, Long> processes = new LinkedHashMap<>(state.processes());
+            long pid = startService(service, state);
+            processes.put(service.module(), pid);
+            started.put(service.module(), pid);
+            restarted = new StackState(state.bootstrapServers(), state.objectStoreEndpoint(), state.accessKey(),
+                    state.secretKey(), state.bucket(), state.servicePorts(), processes, state.startedAtEpochMs(),
+                    state.authDirectory());
+            restarted.write(settings.home());
+        }
         awaitReady(service, restarted);
         return restarted;
     }
 
     /** Stops every process the launcher started, services first; returns the names of those that needed a kill. */
     public List<String> down() {
-        Optional<StackState> state = StackState.read(settings.home());
-        if (state.isEmpty()) {
-            progress.stage("nothing to stop: no " + settings.home().resolve("stack.json"));
-            return List.of();
+        synchronized (lifecycle) {
+            Optional<StackState> state = StackState.read(settings.home());
+            if (state.isEmpty()) {
+                progress.stage("nothing to stop: no " + settings.home().resolve("stack.json"));
+                return List.of();
+            }
+            List<String> killed = stop(state.get().processes()).killed();
+            StackState.delete(settings.home());
+            progress.stage(killed.isEmpty() ? "stack stopped cleanly" : "stack stopped; had to kill " + killed);
+            return killed;
         }
-        List<String> killed = stop(state.get());
-        StackState.delete(settings.home());
-        progress.stage(killed.isEmpty() ? "stack stopped cleanly" : "stack stopped; had to kill " + killed);
-        return killed;
+    }
+
+    /**
+     * Stops every process this instance started that still runs, in the order {@link #down()} does (services first,
+     * each asked with SIGTERM and killed after {@link #STOP_TIMEOUT}), and starts nothing afterwards: what the
+     * launcher does when it is itself stopped by a signal. The stack state is removed once no process it records is
+     * left running, so no stale "up" state remains. Waits for a start or stop in progress on another thread first.
+     */
+    public Stopped stopStarted() {
+        synchronized (lifecycle) {
+            closed = true;
+            Stopped stopped = stop(started);
+            started.clear();
+            StackState.read(settings.home()).filter(state -> state.processes().values().stream()
+                    .noneMatch(Stack::alive)).ifPresent(state -> StackState.delete(settings.home()));
+            return stopped;
+        }
+    }
+
+    /** What a stop did: the processes it found running and stopped, and those of them it had to kill. */
+    public record Stopped(List<String> stopped, List<String> killed) {
     }
 
     /** True when every process of the recorded stack is alive. */
@@ -238,16 +288,31 @@ public final class Stack {
                 .allMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
     }
 
-    /** Services first (they hold consumers and producers), then the object store and Kafka. */
-    private List<String> stop(StackState state) {
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the launcher is stopping: nothing more is started");
+        }
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /**
+     * Services first (they hold consumers and producers), then the object store and Kafka: the reverse of
+     * {@code processes}' start order.
+     */
+    private Stopped stop(Map<String, Long> processes) {
+        List<String> stopped = new ArrayList<>();
         List<String> killed = new ArrayList<>();
-        List<Map.Entry<String, Long>> order = new ArrayList<>(state.processes().entrySet());
+        List<Map.Entry<String, Long>> order = new ArrayList<>(processes.entrySet());
         java.util.Collections.reverse(order);
         for (Map.Entry<String, Long> process : order) {
             Optional<ProcessHandle> handle = ProcessHandle.of(process.getValue());
             if (handle.isEmpty() || !handle.get().isAlive()) {
                 continue;
             }
+            stopped.add(process.getKey());
             progress.stage("stopping " + process.getKey() + " (pid " + process.getValue() + ")");
             handle.get().destroy();
             try {
@@ -255,9 +320,14 @@ public final class Stack {
             } catch (Exception e) {
                 handle.get().destroyForcibly();
                 killed.add(process.getKey());
+                try {
+                    handle.get().onExit().get(10, TimeUnit.SECONDS);
+                } catch (Exception ignored) {
+                    // SIGKILL cannot be refused; the kernel ends it right after
+                }
             }
         }
-        return killed;
+        return new Stopped(stopped, killed);
     }
 
     private static int portOrFree(int port) {
