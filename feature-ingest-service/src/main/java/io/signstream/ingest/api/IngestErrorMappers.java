@@ -8,6 +8,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import io.signstream.contract.RejectionReason;
 import io.signstream.contract.SampleRejectedException;
 import io.signstream.ingest.domain.ImportRequestException;
+import io.signstream.ingest.domain.UploadsBusyException;
 import io.signstream.ingest.messaging.PublishFailedException;
 import io.signstream.rest.ErrorResponse;
 
@@ -15,6 +16,9 @@ import io.signstream.rest.ErrorResponse;
 public class IngestErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(IngestErrorMappers.class);
+
+    /** 503: the uploads being processed hold the byte budget; the upload was not read. */
+    public static final String UPLOADS_BUSY = "UPLOADS_BUSY";
 
     /** A well-formed request whose sample breaks the contract: 422 with the reason, 413 when it is too large. */
     @ServerExceptionMapper
@@ -29,6 +33,13 @@ public class IngestErrorMappers {
         LOG.warn(e.getMessage());
         return Response.fromResponse(ErrorResponse.of(503, "BROKER_UNAVAILABLE", e.getMessage()))
                 .header("Retry-After", "10").build();
+    }
+
+    /** Too many upload bytes in flight: 503 (the server's capacity, not this caller's rate), retry after a while. */
+    @ServerExceptionMapper
+    public Response uploadsBusy(UploadsBusyException e) {
+        return Response.fromResponse(ErrorResponse.of(503, UPLOADS_BUSY, e.getMessage()))
+                .header("Retry-After", Integer.toString(e.retryAfterSeconds())).build();
     }
 
     /** 404 for what the caller may not or cannot import and for unknown import ids, 400 for malformed requests. */

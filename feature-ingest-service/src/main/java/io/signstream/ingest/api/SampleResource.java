@@ -20,6 +20,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 import io.signstream.ingest.domain.AcceptedSample;
 import io.signstream.ingest.domain.PhoenixCorpus;
 import io.signstream.ingest.domain.SampleIngest;
+import io.signstream.ingest.domain.UploadBudget;
 import io.signstream.rest.ErrorResponse;
 import io.signstream.rest.Roles;
 
@@ -27,13 +28,17 @@ import io.signstream.rest.Roles;
  * {@code POST /samples}: one sample as multipart/form-data: features [T, 6516] ({@code .npy}/{@code .npz}) or
  * Holistic landmarks ({@code .pose}, or [T, 543, 3|4] as {@code .npy}/{@code .npz}) derived here.
  * Answers 201 only once the broker has
- * acknowledged the record; 422 when the sample breaks the contract, 400 when the request is malformed.
+ * acknowledged the record; 422 when the sample breaks the contract, 400 when the request is malformed, 503 with
+ * Retry-After when the uploads in flight already hold the byte budget ({@link UploadBudget}).
  */
 @Path("/samples")
 public class SampleResource {
 
     @Inject
     SampleIngest ingest;
+
+    @Inject
+    UploadBudget budget;
 
     @POST
     @RolesAllowed(Roles.PUBLISHER)
@@ -51,14 +56,17 @@ public class SampleResource {
                     .build());
         }
         String id = sampleId == null || sampleId.isBlank() ? stem(file.fileName()) : sampleId.trim();
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file.uploadedFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        // The file is on disk (Quarkus streams multipart files there); it enters the heap only inside the budget.
+        try (UploadBudget.Permit admitted = budget.admit(file.size())) {
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(file.uploadedFile());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            AcceptedSample accepted = ingest.ingest(id, split, glosses, signer, "upload:" + file.fileName(), bytes);
+            return Response.status(Response.Status.CREATED).entity(accepted).build();
         }
-        AcceptedSample accepted = ingest.ingest(id, split, glosses, signer, "upload:" + file.fileName(), bytes);
-        return Response.status(Response.Status.CREATED).entity(accepted).build();
     }
 
     /** {@code 01April_2010_Thursday_heute_default-0.npy} (.npz, .pose) names sample {@code 01April_2010_Thursday_heute_default-0}. */

@@ -21,7 +21,7 @@ public final class ImportJob {
         RUNNING,
         /** Every sample was published or refused. */
         COMPLETED,
-        /** Stopped early (the broker stopped acknowledging); see {@code failure}. */
+        /** Stopped early (the broker stopped acknowledging, or an error such as running out of memory); see {@code failure}. */
         FAILED
     }
 

@@ -50,10 +50,15 @@ public final class ImportRoot {
         return realPathUnderRoot(candidate).filter(path -> Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS));
     }
 
-    /** Reads a file {@link #regularFile} returned, refusing to follow a link put in its place since. */
-    public static byte[] read(Path realFile) throws IOException {
+    /**
+     * Reads a file {@link #regularFile} returned, refusing to follow a link put in its place since, and reading at
+     * most {@code limit + 1} bytes whatever its size (it may have grown since it was measured).
+     *
+     * @return the bytes; more than {@code limit} of them means the file is larger than {@code limit}
+     */
+    public static byte[] read(Path realFile, long limit) throws IOException {
         try (InputStream in = Files.newInputStream(realFile, LinkOption.NOFOLLOW_LINKS)) {
-            return in.readAllBytes();
+            return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
         }
     }
 

@@ -40,7 +40,9 @@ import io.signstream.ingest.messaging.SamplePublisher;
 
 /**
  * Bulk import of a PHOENIX-layout folder ({@link PhoenixCorpus}): every sample is validated before it is
- * sent, a refused sample is reported and does not stop the rest. Jobs live in memory (lost on restart).
+ * sent, a refused sample (unreadable, malformed, larger than any valid sample, or failing in a way nobody foresaw)
+ * is reported with its corpus line and reason and does not stop the rest. Only the broker not acknowledging ends
+ * a job early (FAILED, with every sample already sent still counted). Jobs live in memory (lost on restart).
  */
 @ApplicationScoped
 public class ImportService {
@@ -210,16 +212,29 @@ public class ImportService {
             job.completed();
             logProgress(job, true);
         } catch (PublishFailedException e) {
-            for (InFlight pending : inFlight) {
-                settleQuietly(job, pending);
+            fail(job, inFlight, e.getMessage(), null);
+        } catch (RuntimeException | Error e) {
+            // Even out of memory the job must not stay RUNNING with nothing said: it ends FAILED, logged, and the
+            // samples already sent are counted (with -XX:+ExitOnOutOfMemoryError the process exits first).
+            fail(job, inFlight, "unexpected error: " + e, e);
+            if (e instanceof Error error && !(e instanceof OutOfMemoryError)) {
+                throw error;
             }
-            job.failed(e.getMessage() + "; " + job.published() + " samples were published, "
-                    + (job.total() - job.processed()) + " were not processed");
-            LOG.errorf("import %s failed: %s", job.id(), job.view(false).failure());
-        } catch (RuntimeException e) {
-            job.failed("unexpected error: " + e);
-            LOG.errorf(e, "import %s failed", job.id());
         }
+    }
+
+    /**
+     * Ends a job early with counts that stay true: the samples already handed to the broker are awaited, so
+     * "published" counts every one that reached the topic, and the failure says how many were never tried.
+     */
+    private void fail(ImportJob job, Deque<InFlight> inFlight, String why, Throwable cause) {
+        for (InFlight pending : inFlight) {
+            settleQuietly(job, pending);
+        }
+        inFlight.clear();
+        job.failed(why + "; " + job.published() + " samples were published, " + job.refusedCount() + " refused, "
+                + (job.total() - job.processed()) + " were not processed");
+        LOG.errorf(cause, "import %s failed: %s", job.id(), job.view(false).failure());
     }
 
     private Optional<InFlight> validateAndSend(ImportJob job, PhoenixCorpus.Corpus corpus, PhoenixCorpus.Entry entry) {
@@ -240,7 +255,10 @@ public class ImportService {
             }
             byte[] bytes;
             try {
-                bytes = ImportRoot.read(file.get());
+                // Measured before it is read: a file no valid sample can fill is refused at no heap cost.
+                assembler.checkFileSize(entry.id(), Files.size(file.get()));
+                bytes = ImportRoot.read(file.get(), assembler.maxFileBytes());
+                assembler.checkFileSize(entry.id(), bytes.length);
             } catch (IOException e) {
                 refuse(job, corpus.split(), entry.line(), entry.id(), ImportRefusal.UNREADABLE_FILE.name(),
                         "cannot read " + file.get() + ": " + e.getMessage());
@@ -253,6 +271,14 @@ public class ImportService {
                     publisher.publishAsync(sample)));
         } catch (SampleRejectedException e) {
             refuse(job, corpus.split(), entry.line(), entry.id(), e.reason().name(), e.detail());
+            return Optional.empty();
+        } catch (PublishFailedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A fault in reading or building this one sample is this sample's refusal, not the import's end.
+            LOG.warnf(e, "import %s: sample %s failed unexpectedly", job.id(), entry.id());
+            refuse(job, corpus.split(), entry.line(), entry.id(), RejectionReason.PROCESSING_FAILED.name(),
+                    "unexpected error while reading or building the sample: " + e);
             return Optional.empty();
         }
     }
@@ -278,7 +304,7 @@ public class ImportService {
     private void settleQuietly(ImportJob job, InFlight pending) {
         try {
             settle(job, pending);
-        } catch (PublishFailedException ignored) {
+        } catch (RuntimeException ignored) {
             // the job is failing already; this sample counts as not processed
         }
     }

@@ -48,6 +48,30 @@ public class SampleAssembler {
         return validator.maxFrames();
     }
 
+    /**
+     * The largest file a valid sample can come in: {@code max-frames} x 6516 float32 (finished features, the largest
+     * form; landmarks [T, 543, 4] and pose files are smaller) plus {@link #FILE_OVERHEAD_BYTES}.
+     */
+    public long maxFileBytes() {
+        return (long) maxFrames() * FeatureLayout.DIMS * Float.BYTES + FILE_OVERHEAD_BYTES;
+    }
+
+    /** Room above the tensor for a {@code .npy} header (at most 64 KiB) or an {@code .npz}'s small side arrays. */
+    public static final long FILE_OVERHEAD_BYTES = 1 << 20;
+
+    /**
+     * Refuses a file larger than any valid sample before it is read: reading it would cost its whole size in heap
+     * (a 700 MB file once took an import's worker down) only to refuse it afterwards.
+     */
+    public void checkFileSize(String sampleId, long bytes) {
+        if (bytes > maxFileBytes()) {
+            throw new SampleRejectedException(RejectionReason.TOO_LARGE, "sample " + sampleId + ": the file is "
+                    + bytes + " bytes, the largest a valid sample needs is " + maxFileBytes() + " (" + maxFrames()
+                    + " frames x " + FeatureLayout.DIMS + " float32 plus " + FILE_OVERHEAD_BYTES
+                    + " bytes of header); it was not read");
+        }
+    }
+
     /** {@code train}, {@code dev} or {@code test}, any case. */
     public static Split parseSplit(String text) {
         if (text == null || text.isBlank()) {
@@ -92,6 +116,7 @@ public class SampleAssembler {
      */
     public FeatureSample assemble(SampleMetadata metadata, byte[] file) {
         checkMetadata(metadata);
+        checkFileSize(metadata.sampleId(), file.length);
         guardNpzExpansion(metadata.sampleId(), file);
         SampleFiles.Contents contents = SampleFiles.read(file);
         FeatureMatrix matrix = contents.matrix();

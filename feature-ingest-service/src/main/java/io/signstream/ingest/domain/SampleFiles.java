@@ -34,7 +34,24 @@ public final class SampleFiles {
     private SampleFiles() {
     }
 
+    /**
+     * @throws SampleRejectedException for every file that cannot be read as a sample: a reader's own refusal with its
+     *         reason, anything else a reader throws as {@code UNDECODABLE}, so one broken file is one refused sample
+     *         (422 for an upload, one refusal in an import), never an error of the service
+     */
     public static Contents read(byte[] file) {
+        try {
+            return readChecked(file);
+        } catch (SampleRejectedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new SampleRejectedException(RejectionReason.UNDECODABLE, "the file could not be decoded ("
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                    + "): send features [T, 6516] or Holistic landmarks ([T, 543, 3|4] or .pose)");
+        }
+    }
+
+    private static Contents readChecked(byte[] file) {
         if (Npy.isNpy(file) || Npy.isNpz(file)) {
             NpyArray array = Npy.isNpz(file) ? Npy.readNpzArray(file, NPZ_KEYS) : Npy.readArray(file);
             return LandmarkArrays.isLandmarkShape(array) ? derived(LandmarkArrays.from(array))

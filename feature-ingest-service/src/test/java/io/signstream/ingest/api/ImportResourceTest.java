@@ -1,6 +1,7 @@
 package io.signstream.ingest.api;
 
 import static io.restassured.RestAssured.given;
+import static io.signstream.ingest.support.ImportJobs.awaitFinished;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -228,21 +229,6 @@ class ImportResourceTest {
     void unknownImportIdIs404() {
         given().when().get("/imports/does-not-exist")
                 .then().statusCode(404).body("reason", equalTo("NO_SUCH_IMPORT"));
-    }
-
-    private JsonPath awaitFinished(String location) throws InterruptedException {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (true) {
-            JsonPath job = given().when().get(location).then().statusCode(200).extract().jsonPath();
-            String status = job.getString("status");
-            if (status.equals("COMPLETED") || status.equals("FAILED")) {
-                return job;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("import did not finish within 60 s: " + job.prettify());
-            }
-            Thread.sleep(100);
-        }
     }
 
     private void write(String relative, String text) throws IOException {

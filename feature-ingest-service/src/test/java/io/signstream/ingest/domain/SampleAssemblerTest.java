@@ -26,6 +26,27 @@ class SampleAssemblerTest {
     }
 
     @Test
+    void theLargestFileAValidSampleCanNeedIsTheLimitAndOneByteMoreIsRefusedUnread() {
+        SampleAssembler contract = new SampleAssembler(600);
+        assertEquals(600L * 6516 * 4 + SampleAssembler.FILE_OVERHEAD_BYTES, contract.maxFileBytes());
+        contract.checkFileSize("s", contract.maxFileBytes());
+        SampleRejectedException e = assertThrows(SampleRejectedException.class,
+                () -> contract.checkFileSize("s", contract.maxFileBytes() + 1));
+        assertEquals(RejectionReason.TOO_LARGE, e.reason());
+        assertTrue(e.detail().contains("it was not read"), e.detail());
+        // The longest valid sample fits with room for its header.
+        assertTrue(TestSamples.npy(600).length < contract.maxFileBytes());
+    }
+
+    @Test
+    void aShapeThatIsNotNumbersIsRefusedWithTheReasonNotAnError() {
+        SampleRejectedException e = assertThrows(SampleRejectedException.class, () -> assembler.assemble(
+                metadata("s-shape", "A"), TestSamples.npyWithShapeHeader("'T', 6516", 2 * 6516 * 4)));
+        assertEquals(RejectionReason.UNSUPPORTED_FORMAT, e.reason());
+        assertTrue(e.detail().contains("'T'"), e.detail());
+    }
+
+    @Test
     void assemblesEveryField() {
         FeatureSample sample = assembler.assemble(metadata("s-1", "A  B"), TestSamples.npy(2));
         assertEquals("s-1", sample.getSampleId());

@@ -1,6 +1,9 @@
 package io.signstream.ingest.support;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -48,5 +51,18 @@ public final class TestSamples {
         FeatureMatrix matrix = matrix(frames);
         matrix.values()[frame * FeatureLayout.DIMS + column] = value;
         return Npy.toBytes(matrix);
+    }
+
+    /**
+     * A version 1.0 {@code .npy} whose header says {@code 'shape': (shape)} exactly as given (so it can be broken,
+     * e.g. {@code "'T', 6516"}), followed by {@code dataBytes} zero bytes.
+     */
+    public static byte[] npyWithShapeHeader(String shape, int dataBytes) {
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + shape + "), }";
+        String header = dict + " ".repeat((64 - (10 + dict.length() + 1) % 64) % 64) + "\n";
+        ByteBuffer file = ByteBuffer.allocate(10 + header.length() + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+        file.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length())
+                .put(header.getBytes(StandardCharsets.ISO_8859_1));
+        return file.array();
     }
 }

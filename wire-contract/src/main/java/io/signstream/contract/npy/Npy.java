@@ -88,9 +88,7 @@ public final class Npy {
             throw new NpyFormatException("Fortran-order arrays are not supported: save a C-order array "
                     + "(numpy: np.ascontiguousarray(array))");
         }
-        String[] dims = find(SHAPE, header, "shape").split(",");
-        long[] shape = java.util.Arrays.stream(dims).map(String::trim).filter(s -> !s.isEmpty())
-                .mapToLong(Long::parseLong).toArray();
+        long[] shape = parseShape(find(SHAPE, header, "shape"));
         long count = 1;
         for (long dim : shape) {
             // Checked as it goes so a hostile shape cannot overflow the product.
@@ -223,6 +221,32 @@ public final class Npy {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The dimensions of a header's {@code 'shape': (...)}; a dimension that is not a non-negative integer (a
+     * broken or hand-edited header) is refused with the reason, not left to fail as a number format error.
+     */
+    private static long[] parseShape(String text) {
+        String[] dims = text.split(",");
+        long[] shape = new long[dims.length];
+        int rank = 0;
+        for (String dim : dims) {
+            String trimmed = dim.trim();
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            if (!trimmed.matches("[0-9]{1,18}")) {
+                throw new NpyFormatException(".npy header shape (" + abbreviate(text) + ") has the dimension '"
+                        + abbreviate(trimmed) + "', not a non-negative integer");
+            }
+            shape[rank++] = Long.parseLong(trimmed);
+        }
+        return java.util.Arrays.copyOf(shape, rank);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "...";
     }
 
     private static String find(Pattern pattern, String header, String key) {

@@ -82,6 +82,28 @@ class NpyTest {
         assertThrows(NpyFormatException.class, () -> Npy.readAny("id|folder|signer|annotation".getBytes()));
     }
 
+    @Test
+    void refusesAShapeThatIsNotNonNegativeIntegersWithTheReason() {
+        for (String shape : new String[] {"'T', 3", "2, -3", "2.5, 3", "99999999999999999999999, 3"}) {
+            NpyFormatException e = assertThrows(NpyFormatException.class, () -> Npy.read(withShape(shape, 24)),
+                    shape);
+            assertEquals(RejectionReason.UNSUPPORTED_FORMAT, e.reason());
+            assertTrue(e.detail().contains("shape"), e.detail());
+        }
+        assertEquals(3, Npy.read(withShape("2, 3", 24)).columns(), "the same header with numbers is read");
+    }
+
+    /** A version 1.0 {@code .npy} whose header says {@code shape} (as written) followed by {@code dataBytes} zeros. */
+    static byte[] withShape(String shape, int dataBytes) {
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + shape + "), }";
+        String header = dict + " ".repeat((64 - (10 + dict.length() + 1) % 64) % 64) + "\n";
+        java.nio.ByteBuffer file = java.nio.ByteBuffer.allocate(10 + header.length() + dataBytes)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        file.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length())
+                .put(header.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        return file.array();
+    }
+
     private static void assertRefused(String name, String expectedText) {
         NpyFormatException e = assertThrows(NpyFormatException.class, () -> Npy.readAny(fixture(name)));
         assertEquals(RejectionReason.UNSUPPORTED_FORMAT, e.reason());
