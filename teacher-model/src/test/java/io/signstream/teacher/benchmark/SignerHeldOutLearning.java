@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -139,7 +140,13 @@ public final class SignerHeldOutLearning {
                 List<Double> norms = new ArrayList<>();
                 List<Double> stepMillis = new ArrayList<>();
                 int done = 0;
-                for (List<SyntheticCorpus.Sample> group : SyntheticLearningCurve.bucketedGroups(usable, batchSize, random)) {
+                List<List<SyntheticCorpus.Sample>> groups = SyntheticLearningCurve.bucketedGroups(usable, batchSize, random);
+                if (epoch == 1 && Boolean.getBoolean("bench.sortagrad")) {
+                    // -Dbench.sortagrad=true: SortaGrad (Deep Speech 2): the first epoch's batches shortest first
+                    groups.sort(Comparator.comparingInt(g -> g.stream().mapToInt(SyntheticCorpus.Sample::frames).max()
+                            .orElse(0)));
+                }
+                for (List<SyntheticCorpus.Sample> group : groups) {
                     TeacherBatch batch = TeacherBatch.pad(
                             group.stream().map(s -> speed.apply(s.features(), s.targets(), config, random)).toList(),
                             group.stream().map(SyntheticCorpus.Sample::targets).toList());
@@ -207,6 +214,7 @@ public final class SignerHeldOutLearning {
         result.put("normalizationVersion", io.signstream.featurenormalization.Normalizations.DEFAULT_VERSION);
         result.put("speedPerturbation", System.getProperty("bench.speed", "1,1"));
         result.put("dropout", config.dropout());
+        result.put("sortaGrad", Boolean.getBoolean("bench.sortagrad"));
         result.put("trainingSeconds", curve.stream().mapToDouble(Epoch::seconds).sum());
         result.put("secondsPerEpoch", median(curve.stream().map(Epoch::seconds).toList()));
         result.put("medianStepMillis", median(curve.stream().map(Epoch::medianStepMillis).toList()));
@@ -294,6 +302,9 @@ public final class SignerHeldOutLearning {
         }
         if (!r.path("speedPerturbation").asText("1,1").equals("1,1")) {
             notes.add("speed " + r.path("speedPerturbation").asText().replace(",", "-") + "x");
+        }
+        if (r.path("sortaGrad").asBoolean(false)) {
+            notes.add("first epoch shortest first");
         }
         if (r.path("dropout").asDouble(0) > 0) {
             notes.add("dropout " + r.path("dropout").asDouble());
