@@ -20,6 +20,9 @@ public class ExceptionMappers {
 
     @ServerExceptionMapper
     public Response evaluatorException(EvaluatorException e) {
+        if (e.status() == 503 && ErrorReasons.OBJECT_STORE_UNAVAILABLE.equals(e.reason())) {
+            return unavailable(e.detail());
+        }
         return error(e.status(), e.reason(), e.detail());
     }
 

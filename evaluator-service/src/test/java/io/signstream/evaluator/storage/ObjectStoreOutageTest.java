@@ -101,7 +101,7 @@ class ObjectStoreOutageTest {
                     .body("checks.find { it.name == 'object-store' }.status", equalTo("DOWN"));
             io.restassured.response.Response refused = given().contentType(ContentType.JSON)
                     .body("{\"checkpoint\": {\"run\": \"outage-eval-run\", \"epoch\": 1}}").post("/evaluations");
-            refused.then().statusCode(503).contentType(ContentType.JSON)
+            refused.then().statusCode(503).contentType(ContentType.JSON).header("Retry-After", equalTo("9"))
                     .body("reason", equalTo("OBJECT_STORE_UNAVAILABLE"))
                     .body("detail", notNullValue());
             await("the read retrying", Duration.ofSeconds(20), () -> background.retry().retries() > retriesBefore);
