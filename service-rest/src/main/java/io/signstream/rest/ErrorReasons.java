@@ -12,4 +12,7 @@ public final class ErrorReasons {
 
     private ErrorReasons() {
     }
+
+    /** A store the service needs (the S3 bucket) does not answer: 503 with Retry-After; nothing was changed. */
+    public static final String OBJECT_STORE_UNAVAILABLE = "OBJECT_STORE_UNAVAILABLE";
 }

@@ -78,6 +78,10 @@ public class EvaluationService {
     @Inject
     CheckpointStore checkpoints;
 
+    /** The worker's stores: an outage shorter than the retry deadline delays an evaluation, it does not fail it. */
+    @Inject
+    io.signstream.evaluator.storage.ObjectStoreProducer.Background background;
+
     @Inject
     EvaluationResultsPublisher publisher;
 
@@ -138,7 +142,7 @@ public class EvaluationService {
         registry.gauge("signstream.evaluator.queue.depth", queue, LinkedBlockingQueue::size);
         FeatureStreamConfig streamConfig = FeatureStreamConfig.of(bootstrapServers).withTopic(normalizedTopic)
                 .withMaxFrames(maxFrames);
-        evaluator = new Evaluator(checkpoints, streamConfig, batchSize, seed);
+        evaluator = new Evaluator(background.checkpoints(), streamConfig, batchSize, seed);
         worker = new Thread(this::work, "evaluation-worker");
         worker.setDaemon(true);
         worker.start();
@@ -476,7 +480,7 @@ public class EvaluationService {
 
     private void save(Evaluation evaluation) {
         try {
-            store.save(evaluation);
+            background.evaluations().save(evaluation);
         } catch (RuntimeException e) {
             // the in-memory state stays right; the next change of state writes the object again
             LOG.errorf("cannot store evaluation %s: %s", evaluation.id(), e.getMessage());
@@ -487,7 +491,7 @@ public class EvaluationService {
     private boolean saveFinished(Evaluation evaluation) {
         for (int attempt = 1; attempt <= 5; attempt++) {
             try {
-                store.save(evaluation);
+                background.evaluations().save(evaluation);
                 return true;
             } catch (RuntimeException e) {
                 LOG.errorf("cannot store evaluation %s (attempt %d of 5): %s", evaluation.id(), attempt, e.getMessage());

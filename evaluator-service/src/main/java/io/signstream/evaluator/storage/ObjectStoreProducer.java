@@ -4,42 +4,61 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import io.minio.MinioClient;
 import io.signstream.checkpoint.CheckpointStore;
+import io.signstream.checkpoint.s3.ObjectStoreClients;
+import io.signstream.checkpoint.s3.ObjectStoreProbe;
+import io.signstream.checkpoint.s3.ObjectStoreRetry;
 
-/** The MinIO client and the two stores on the configured bucket (singletons: final library classes take no proxy). */
+/**
+ * The MinIO clients and the stores on the configured bucket (singletons: final library classes take no proxy). The
+ * default beans are for REST calls (requests retried briefly); {@link Background} holds the stores of the evaluation
+ * worker (retried up to the deadline), and the readiness probe.
+ */
 @ApplicationScoped
 public class ObjectStoreProducer {
 
-    @ConfigProperty(name = "signstream.object-store.endpoint")
-    String endpoint;
+    /** The evaluation worker's stores and the readiness probe. */
+    public record Background(CheckpointStore checkpoints, EvaluationStore evaluations, ObjectStoreRetry retry,
+            ObjectStoreProbe probe) {
+    }
 
-    @ConfigProperty(name = "signstream.object-store.access-key")
-    String accessKey;
-
-    @ConfigProperty(name = "signstream.object-store.secret-key")
-    String secretKey;
-
-    @ConfigProperty(name = "signstream.object-store.bucket")
-    String bucket;
-
-    @Produces
-    @Singleton
-    MinioClient minioClient() {
-        return MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build();
+    private static MinioClient client(ObjectStoreConfig config, ObjectStoreRetry retry) {
+        return ObjectStoreClients.client(config.endpoint(), config.accessKey(), config.secretKey(), retry,
+                config.retry().connectTimeout(), config.retry().ioTimeout());
     }
 
     @Produces
     @Singleton
-    CheckpointStore checkpointStore(MinioClient client) {
-        return new CheckpointStore(client, bucket);
+    MinioClient minioClient(ObjectStoreConfig config) {
+        ObjectStoreConfig.Retry r = config.retry();
+        return client(config, new ObjectStoreRetry("request", new ObjectStoreRetry.Policy(r.requestDeadline(),
+                r.initialBackoff(), r.maxBackoff())));
     }
 
     @Produces
     @Singleton
-    EvaluationStore evaluationStore(MinioClient client) {
-        return new EvaluationStore(client, bucket);
+    Background background(ObjectStoreConfig config) {
+        ObjectStoreConfig.Retry r = config.retry();
+        ObjectStoreRetry retry = new ObjectStoreRetry("evaluation", new ObjectStoreRetry.Policy(r.deadline(),
+                r.initialBackoff(), r.maxBackoff()));
+        MinioClient client = client(config, retry);
+        MinioClient probe = ObjectStoreClients.client(config.endpoint(), config.accessKey(), config.secretKey(),
+                new ObjectStoreRetry("readiness", ObjectStoreRetry.Policy.singleAttempt()), config.health().timeout(),
+                config.health().timeout());
+        return new Background(new CheckpointStore(client, config.bucket()), new EvaluationStore(client, config.bucket()),
+                retry, new ObjectStoreProbe(probe, config.bucket(), config.health().cache()));
+    }
+
+    @Produces
+    @Singleton
+    CheckpointStore checkpointStore(MinioClient client, ObjectStoreConfig config) {
+        return new CheckpointStore(client, config.bucket());
+    }
+
+    @Produces
+    @Singleton
+    EvaluationStore evaluationStore(MinioClient client, ObjectStoreConfig config) {
+        return new EvaluationStore(client, config.bucket());
     }
 }

@@ -5,7 +5,13 @@ import io.signstream.rest.ErrorReasons;
 import io.signstream.rest.ErrorResponse;
 import io.signstream.rest.Roles;
 import java.net.URI;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -21,6 +27,7 @@ import io.signstream.teacher.TeacherConfig;
 import io.signstream.trainer.domain.RunManager;
 import io.signstream.trainer.domain.RunOptions;
 import io.signstream.trainer.domain.RunState;
+import io.signstream.trainer.storage.ObjectStoreConfig;
 
 /** Training runs: start one, watch it, stop it. One run at a time per trainer. */
 @Path("/runs")
@@ -28,6 +35,10 @@ public class RunResource {
 
     @Inject
     RunManager runs;
+    @Inject
+    ObjectMapper objectMapper;
+    @Inject
+    ObjectStoreConfig objectStore;
 
     @ConfigProperty(name = "signstream.validation.max-frames")
     int maxFrames;
@@ -46,18 +57,50 @@ public class RunResource {
         return Response.created(URI.create("/runs/" + state.runId())).entity(state).build();
     }
 
+    /**
+     * Every run, newest first. While the bucket does not answer: 200 with the runs this trainer last knew, each with
+     * {@code "stale": true} and {@code "staleSince"} (when the store stopped answering), and a {@code Warning} header.
+     */
     @GET
     @RolesAllowed({ Roles.VIEWER, Roles.PUBLISHER, Roles.TRAINER, Roles.EVALUATOR })
-    public List<RunState> list() {
-        return runs.list();
+    public Response list() {
+        RunManager.StatusRead<List<RunState>> read = runs.listStatus();
+        if (!read.stale()) {
+            return Response.ok(read.value()).build();
+        }
+        return stale(Response.ok(read.value().stream().map(state -> staleEntity(state, read.staleSince())).toList()));
     }
 
+    /** One run; stale as in {@link #list()} while the bucket does not answer and this trainer knew the run. */
     @GET
     @RolesAllowed({ Roles.VIEWER, Roles.PUBLISHER, Roles.TRAINER, Roles.EVALUATOR })
     @Path("/{runId}")
     public Response get(@PathParam("runId") String runId) {
-        return runs.find(runId).map(state -> Response.ok(state).build())
-                .orElseGet(() -> error(Response.Status.NOT_FOUND, "UNKNOWN_RUN", "no run " + runId));
+        RunManager.StatusRead<java.util.Optional<RunState>> read = runs.findStatus(runId);
+        if (read.value().isEmpty()) {
+            return error(Response.Status.NOT_FOUND, "UNKNOWN_RUN", "no run " + runId);
+        }
+        if (!read.stale()) {
+            return Response.ok(read.value().get()).build();
+        }
+        return stale(Response.ok(staleEntity(read.value().get(), read.staleSince())));
+    }
+
+    private Map<String, Object> staleEntity(RunState state, Instant staleSince) {
+        Map<String, Object> json = new LinkedHashMap<>(json().convertValue(state,
+                new TypeReference<Map<String, Object>>() {
+                }));
+        json.put("stale", true);
+        json.put("staleSince", staleSince.toString());
+        return json;
+    }
+
+    private static Response stale(Response.ResponseBuilder response) {
+        return response.header("Warning", "110 - \"Response is Stale: the object store does not answer\"").build();
+    }
+
+    private ObjectMapper json() {
+        return objectMapper;
     }
 
     @POST
@@ -130,6 +173,14 @@ public class RunResource {
     @ServerExceptionMapper
     public Response conflict(RunManager.ConflictException e) {
         return error(Response.Status.CONFLICT, e.reason(), e.getMessage());
+    }
+
+    /** The bucket does not answer: 503 {@code OBJECT_STORE_UNAVAILABLE} with Retry-After, never a 500. */
+    @ServerExceptionMapper
+    public Response unavailable(RunManager.StoreUnavailableException e) {
+        return Response.fromResponse(error(Response.Status.SERVICE_UNAVAILABLE, ErrorReasons.OBJECT_STORE_UNAVAILABLE,
+                e.getMessage())).header("Retry-After", Math.max(1, objectStore.retry().retryAfter().toSeconds()))
+                .build();
     }
 
     @ServerExceptionMapper

@@ -21,6 +21,8 @@ import io.signstream.trainer.domain.RunManager;
 import io.signstream.trainer.domain.TrainingRun;
 import io.signstream.trainer.messaging.EpochReader;
 import io.signstream.trainer.messaging.TrainingEventPublisher;
+import io.signstream.trainer.storage.ObjectStoreClientsBean;
+import io.signstream.trainer.storage.ObjectStoreConfig;
 import io.signstream.trainer.storage.RunRepository;
 import io.signstream.trainer.storage.TrainingCheckpoints;
 
@@ -34,12 +36,6 @@ public class TrainerBeans {
     String bootstrapServers;
     @ConfigProperty(name = "signstream.topics.normalized")
     String normalizedTopic;
-    @ConfigProperty(name = "signstream.object-store.endpoint")
-    String endpoint;
-    @ConfigProperty(name = "signstream.object-store.access-key")
-    String accessKey;
-    @ConfigProperty(name = "signstream.object-store.secret-key")
-    String secretKey;
     @ConfigProperty(name = "signstream.object-store.bucket")
     String bucket;
     @ConfigProperty(name = "signstream.validation.max-frames")
@@ -59,8 +55,15 @@ public class TrainerBeans {
 
     @Produces
     @Singleton
-    MinioClient minioClient() {
-        return MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build();
+    ObjectStoreClientsBean objectStoreClients(ObjectStoreConfig config) {
+        return new ObjectStoreClientsBean(config);
+    }
+
+    /** The run's client: requests retried up to {@code signstream.object-store.retry.deadline}. */
+    @Produces
+    @Singleton
+    MinioClient minioClient(ObjectStoreClientsBean clients) {
+        return clients.run();
     }
 
     @Produces
@@ -71,12 +74,14 @@ public class TrainerBeans {
 
     @Produces
     @Singleton
-    RunManager runManager(MinioClient client, TrainingEventPublisher events, FeatureStreamConfig stream) {
+    RunManager runManager(ObjectStoreClientsBean clients, ObjectStoreConfig config, TrainingEventPublisher events,
+            FeatureStreamConfig stream) {
+        MinioClient client = clients.run();
         TrainingRun.Environment env = new TrainingRun.Environment(stream,
                 new TrainingCheckpoints(new CheckpointStore(client, bucket)), new RunRepository(client, bucket), events,
                 new EpochReader.Settings(shuffleBuffer, bucketBatches, prefetchBatches), logEverySteps,
                 TeacherSession::create);
-        return new RunManager(env);
+        return new RunManager(env, new RunRepository(clients.requests(), bucket), config.retry().pendingInterval());
     }
 
     void onStart(@Observes StartupEvent event, RunManager runs) {

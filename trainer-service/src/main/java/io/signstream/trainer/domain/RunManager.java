@@ -1,14 +1,24 @@
 package io.signstream.trainer.domain;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
 import io.signstream.checkpoint.CheckpointRef;
+import io.signstream.checkpoint.s3.ObjectStoreFailures;
+import io.signstream.trainer.storage.RunRepository;
 
 /**
  * One run at a time per trainer: starts, stops and lists runs, and at startup resumes the run the previous pod
@@ -48,11 +58,128 @@ public final class RunManager {
         }
     }
 
+    /** The object store does not answer (after the short retries of a REST call): try again later. */
+    public static final String OBJECT_STORE_UNAVAILABLE = "OBJECT_STORE_UNAVAILABLE";
+
+    /** The bucket could not be read or written, for a reason waiting can fix; nothing was changed. */
+    public static final class StoreUnavailableException extends RuntimeException {
+        public StoreUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * What a status read answers: read from the bucket now ({@code staleSince} null), or the last state this trainer
+     * knew because the bucket does not answer since {@code staleSince}.
+     */
+    public record StatusRead<T>(T value, Instant staleSince) {
+        public boolean stale() {
+            return staleSince != null;
+        }
+    }
+
     private final TrainingRun.Environment env;
+    /** run.json reads and writes made while a REST call waits: retried briefly, never for the run's deadline. */
+    private final RunRepository requests;
     private TrainingRun active;
+    /** Every run.json this trainer read or wrote last, for answering while the bucket is away. */
+    private final Map<String, RunState> lastKnown = new ConcurrentHashMap<>();
+    /** Final states (FAILED) the run could not write because the bucket was away: written when it answers. */
+    private final Map<String, RunState> pending = new ConcurrentHashMap<>();
+    private volatile Instant storeFailingSince;
+    private final ScheduledExecutorService pendingWriter;
 
     public RunManager(TrainingRun.Environment env) {
+        this(env, env.runs(), Duration.ofSeconds(5));
+    }
+
+    /**
+     * @param requests run.json access for REST calls (short retries)
+     * @param pendingInterval how often a final status that could not be written is tried again
+     */
+    public RunManager(TrainingRun.Environment env, RunRepository requests, Duration pendingInterval) {
         this.env = env;
+        this.requests = requests;
+        this.pendingWriter = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "run-status-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(1, pendingInterval.toMillis());
+        pendingWriter.scheduleWithFixedDelay(this::writePending, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Final states still waiting for the bucket, by run id. */
+    public Map<String, RunState> pendingFinalStates() {
+        absorbUnsaved();
+        return Map.copyOf(pending);
+    }
+
+    /** Takes over the final state of the last run if it ended without being able to write it. */
+    private synchronized void absorbUnsaved() {
+        if (active != null && !active.isAlive()) {
+            active.takeUnsavedFinalState().ifPresent(state -> {
+                pending.put(state.runId(), state);
+                LOG.warnf("run %s ended %s but run.json could not be written; it is written when the object store "
+                        + "answers again (tried every few seconds)", state.runId(), state.status());
+            });
+        }
+    }
+
+    /** Writes the final states that are waiting for the bucket; those it still cannot write wait for the next try. */
+    void writePending() {
+        try {
+            absorbUnsaved();
+            for (RunState state : List.copyOf(pending.values())) {
+                try {
+                    requests.save(state);
+                    pending.remove(state.runId(), state);
+                    lastKnown.put(state.runId(), state);
+                    storeAnswered();
+                    LOG.infof("run %s: run.json now says %s (written once the object store answered again)",
+                            state.runId(), state.status());
+                } catch (RuntimeException e) {
+                    LOG.debugf("run %s: run.json still cannot be written: %s", state.runId(), e.getMessage());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "writing pending run states failed");
+        }
+    }
+
+    private <T> T store(String what, Supplier<T> call) {
+        try {
+            T value = call.get();
+            storeAnswered();
+            return value;
+        } catch (RuntimeException e) {
+            if (ObjectStoreFailures.isTransient(e)) {
+                if (storeFailingSince == null) {
+                    storeFailingSince = Instant.now();
+                }
+                throw new StoreUnavailableException("the object store does not answer (" + what + "): "
+                        + e.getMessage() + "; try again later", e);
+            }
+            throw e;
+        }
+    }
+
+    private void storeAnswered() {
+        storeFailingSince = null;
+    }
+
+    private Optional<RunState> stored(String runId) {
+        Optional<RunState> found = store("reading run " + runId, () -> requests.find(runId));
+        found.ifPresent(state -> lastKnown.put(runId, state));
+        return found;
+    }
+
+    private void save(RunState state) {
+        store("writing run " + state.runId(), () -> {
+            requests.save(state);
+            return state;
+        });
+        lastKnown.put(state.runId(), state);
     }
 
     public TrainingRun.Environment environment() {
@@ -64,12 +191,14 @@ public final class RunManager {
         ensureIdle();
         String id = runId == null || runId.isBlank() ? newRunId() : runId;
         CheckpointRef.requireValidRunId(id);
-        if (env.runs().find(id).isPresent()) {
+        absorbUnsaved();
+        if (pending.containsKey(id) || stored(id).isPresent()) {
             throw new ConflictException("run " + id + " exists already: choose another id");
         }
-        active = TrainingRun.create(id, options, env);
-        RunState initial = active.snapshot();
-        env.runs().save(initial);
+        TrainingRun run = TrainingRun.create(id, options, env);
+        RunState initial = run.snapshot();
+        save(initial);
+        active = run;
         active.start();
         return initial;
     }
@@ -79,21 +208,69 @@ public final class RunManager {
     }
 
     public Optional<RunState> find(String runId) {
+        return findStatus(runId).value();
+    }
+
+    /**
+     * A run as it is now: the live run from memory, a final state still waiting for the bucket, else run.json. While
+     * the bucket does not answer, the last run.json this trainer knew, marked stale.
+     *
+     * @throws StoreUnavailableException when the bucket does not answer and this trainer never knew the run
+     */
+    public StatusRead<Optional<RunState>> findStatus(String runId) {
         Optional<TrainingRun> live = active().filter(r -> r.runId().equals(runId));
         if (live.isPresent()) {
-            return Optional.of(live.get().snapshot());
+            return new StatusRead<>(Optional.of(live.get().snapshot()), null);
         }
-        return env.runs().find(runId);
+        absorbUnsaved();
+        RunState waiting = pending.get(runId);
+        if (waiting != null) {
+            return new StatusRead<>(Optional.of(waiting), null);
+        }
+        try {
+            return new StatusRead<>(stored(runId), null);
+        } catch (StoreUnavailableException e) {
+            RunState known = lastKnown.get(runId);
+            if (known == null) {
+                throw e;
+            }
+            return new StatusRead<>(Optional.of(known), staleSince());
+        }
     }
 
     /** Every run in the bucket, newest first, the live one as it is now. */
     public List<RunState> list() {
+        return listStatus().value();
+    }
+
+    /**
+     * {@link #list()}; while the bucket does not answer, the runs this trainer last knew (the live one and final
+     * states waiting for the bucket as they are now), marked stale.
+     */
+    public StatusRead<List<RunState>> listStatus() {
         Optional<TrainingRun> live = active();
-        List<RunState> runs = new ArrayList<>();
-        for (RunState stored : env.runs().list()) {
-            runs.add(live.filter(r -> r.runId().equals(stored.runId())).map(TrainingRun::snapshot).orElse(stored));
+        absorbUnsaved();
+        Instant stale = null;
+        Map<String, RunState> byId = new LinkedHashMap<>();
+        try {
+            List<RunState> stored = store("listing runs", requests::list);
+            stored.forEach(state -> lastKnown.put(state.runId(), state));
+            stored.forEach(state -> byId.put(state.runId(), state));
+        } catch (StoreUnavailableException e) {
+            stale = staleSince();
+            LOG.warnf("GET /runs answers from memory: %s", e.getMessage());
+            byId.putAll(lastKnown);
         }
-        return runs;
+        byId.putAll(pending);
+        live.ifPresent(r -> byId.put(r.runId(), r.snapshot()));
+        List<RunState> runs = new ArrayList<>(byId.values());
+        runs.sort(java.util.Comparator.comparingLong(RunState::createdAtEpochMs).reversed());
+        return new StatusRead<>(runs, stale);
+    }
+
+    private Instant staleSince() {
+        Instant since = storeFailingSince;
+        return since == null ? Instant.now() : since;
     }
 
     public RunState stop(String runId) {
@@ -119,7 +296,13 @@ public final class RunManager {
             throw new ConflictException(RUN_NOT_RESUMABLE, "run " + runId + " is " + running.get().snapshot().status()
                     + " on this trainer: only a FAILED or STOPPED run can be resumed");
         }
-        RunState stored = env.runs().find(runId).orElseThrow(() -> new UnknownRunException(runId));
+        absorbUnsaved();
+        RunState waiting = pending.get(runId);
+        if (waiting != null) {
+            throw new StoreUnavailableException("run " + runId + " " + waiting.status() + " while the object store was "
+                    + "away and run.json does not say so yet: try again once it does", null);
+        }
+        RunState stored = stored(runId).orElseThrow(() -> new UnknownRunException(runId));
         if (stored.status() != RunStatus.FAILED && stored.status() != RunStatus.STOPPED) {
             throw new ConflictException(RUN_NOT_RESUMABLE, "run " + runId + " is " + stored.status()
                     + ": only a FAILED or STOPPED run can be resumed"
@@ -132,7 +315,7 @@ public final class RunManager {
         TrainingRun run = TrainingRun.resume(stored, env, "resuming on request (was " + stored.status() + ": "
                 + stored.message() + ")");
         RunState initial = run.snapshot();
-        env.runs().save(initial);
+        save(initial);
         active = run.start();
         return initial;
     }
@@ -145,7 +328,8 @@ public final class RunManager {
         if (active().isPresent()) {
             return Optional.empty();
         }
-        List<RunState> interrupted = env.runs().list().stream().filter(r -> r.status().isActive()).toList();
+        // the short-retry repository: a trainer starting while S3 is away does not wait the run deadline for it
+        List<RunState> interrupted = requests.list().stream().filter(r -> r.status().isActive()).toList();
         if (interrupted.isEmpty()) {
             return Optional.empty();
         }
@@ -161,6 +345,7 @@ public final class RunManager {
 
     /** Pod shutdown: the run is halted without writing more, so the next trainer resumes it. */
     public void shutdown() {
+        pendingWriter.shutdownNow();
         TrainingRun run;
         synchronized (this) {
             run = active;

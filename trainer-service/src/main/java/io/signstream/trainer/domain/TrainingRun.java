@@ -13,6 +13,7 @@ import io.signstream.checkpoint.CheckpointDamage;
 import io.signstream.checkpoint.CheckpointFiles;
 import io.signstream.checkpoint.CheckpointManifest;
 import io.signstream.checkpoint.CheckpointRef;
+import io.signstream.checkpoint.s3.ObjectStoreFailures;
 import io.signstream.contract.events.TrainingEvent;
 import io.signstream.contract.proto.NormalizationStamp;
 import io.signstream.featurestream.FeatureStreamConfig;
@@ -68,6 +69,7 @@ public final class TrainingRun {
 
     private volatile boolean stopRequested;
     private volatile boolean halted;
+    private volatile RunState unsavedFinalState;
 
     // written by the run thread, read by snapshot(): guarded by this
     private RunStatus status = RunStatus.STARTING;
@@ -536,13 +538,32 @@ public final class TrainingRun {
         synchronized (this) {
             status = RunStatus.FAILED;
             message = error.getMessage() == null ? error.toString() : error.getMessage();
+            if (reason == null && ObjectStoreFailures.isTransient(error)) {
+                reason = RunManager.OBJECT_STORE_UNAVAILABLE;
+            }
         }
         try {
             save();
+        } catch (Halted e) {
+            return;
+        } catch (RuntimeException e) {
+            // the bucket is away for longer than the retry deadline: the RunManager writes it when it answers again
+            unsavedFinalState = snapshot();
+            LOG.errorf("could not write the failure of run %s to run.json (%s); kept, and written once the object "
+                    + "store answers again", runId, e.getMessage());
+        }
+        try {
             publish(TrainingEvent.Type.RUN_FAILED, epoch, lastCheckpoint, lastMetrics(), message);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "could not record the failure of run %s", runId);
+            LOG.errorf(e, "could not publish the failure of run %s", runId);
         }
+    }
+
+    /** The final state the run could not write to run.json, once (then null): the caller writes it later. */
+    public Optional<RunState> takeUnsavedFinalState() {
+        RunState state = unsavedFinalState;
+        unsavedFinalState = null;
+        return Optional.ofNullable(state);
     }
 
     private synchronized Map<String, Double> lastMetrics() {
