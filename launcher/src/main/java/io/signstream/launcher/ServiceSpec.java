@@ -5,7 +5,7 @@ import java.nio.file.Path;
 /** The four services as the launcher runs them: module, default port, heap (see each service's memory notes). */
 public enum ServiceSpec {
     INGEST("feature-ingest-service", 8081, "512m", false, "publisher"),
-    NORMALIZATION("normalization-service", 8082, "1536m", false, "viewer"),
+    NORMALIZATION("normalization-service", 8082, "1g", false, "viewer"),
     TRAINER("trainer-service", 8083, "1500m", true, "trainer"),
     EVALUATOR("evaluator-service", 8084, "1g", true, "evaluator");
 
