@@ -126,8 +126,19 @@ final class ServiceConfig {
                 }
                 Matcher mapping = CONFIG_MAPPING.matcher(code);
                 if (mapping.find()) {
+                    // A method returning an interface declared in the same file is a group (e.g. retry()), not a
+                    // value: its own members carry the defaults. They are recorded under the mapping's prefix
+                    // without the group's name, which is good enough to see that each has a default.
+                    Set<String> groups = new java.util.HashSet<>();
+                    Matcher nested = Pattern.compile("\\binterface\\s+(\\w+)").matcher(code.substring(mapping.end()));
+                    while (nested.find()) {
+                        groups.add(nested.group(1));
+                    }
                     Matcher method = MAPPING_METHOD.matcher(code.substring(mapping.end()));
                     while (method.find()) {
+                        if (groups.contains(method.group(3))) {
+                            continue;
+                        }
                         record(mapping.group(1) + "." + kebab(method.group(4)), method.group(2), method.group(3),
                                 readInCode, optional);
                     }
