@@ -19,6 +19,7 @@ import io.signstream.teacher.model.I3dTeacher;
 import io.signstream.teacher.model.Masks;
 import io.signstream.teacher.training.GradMode;
 import io.signstream.teacher.training.NamedAdamW;
+import io.signstream.teacher.training.WeightAverage;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -46,6 +47,8 @@ public final class TeacherSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TeacherSession.class);
     private static final int PARAMETERS_MAGIC = 0x5353544d; // "SSTM"
     private static final int PARAMETERS_VERSION = 1;
+    private static final int TRAINED_WEIGHTS_MAGIC = 0x53535457; // "SSTW"
+    private static final int TRAINED_WEIGHTS_VERSION = 1;
 
     private final TeacherConfig config;
     private final int vocabularySize;
@@ -54,6 +57,8 @@ public final class TeacherSession implements AutoCloseable {
     private final ParameterStore store;
     private final List<Pair<String, Parameter>> parameters = new ArrayList<>();
     private final NamedAdamW optimizer;
+    /** The weights' moving average when {@link TeacherConfig#weightAverageDecay()} is on, else null. */
+    private final WeightAverage average;
     private float clipNorm;
     private long stepsApplied;
     private long stepsSkipped;
@@ -85,6 +90,7 @@ public final class TeacherSession implements AutoCloseable {
         }
         optimizer = new NamedAdamW(manager, config.adamBeta1(), config.adamBeta2(), config.adamEpsilon(),
                 config.weightDecay());
+        average = config.weightAverageDecay() > 0 ? new WeightAverage(weights(), config.weightAverageDecay()) : null;
         LOG.info("teacher on {} ({} {}), {} parameters, vocabulary {}", device, engine.getEngineName(),
                 engine.getVersion(), parameterCount(), vocabularySize);
     }
@@ -200,6 +206,9 @@ public final class TeacherSession implements AutoCloseable {
                 Pair<String, Parameter> pair = parameters.get(i);
                 NDArray value = pair.getValue().getArray();
                 update.update(pair.getKey(), value, pass.gradients().get(i), value.getShape().dimension() > 1);
+            }
+            if (average != null) {
+                average.update(step, weights());
             }
             zeroGradients();
             stepsApplied++;
@@ -379,19 +388,17 @@ public final class TeacherSession implements AutoCloseable {
         }
     }
 
-    /** Writes every parameter by name (a format of this module: magic, version, then name + encoded array). */
+    /**
+     * Writes every parameter by name (a format of this module: magic, version, then name + encoded array): the model
+     * to use, which is the weights' moving average when {@link TeacherConfig#weightAverageDecay()} is on (the
+     * trained weights then travel with {@link #saveOptimizerState}), otherwise the trained weights.
+     */
     public void saveParameters(OutputStream out) {
         try {
             DataOutputStream data = new DataOutputStream(out);
             data.writeInt(PARAMETERS_MAGIC);
             data.writeInt(PARAMETERS_VERSION);
-            data.writeInt(parameters.size());
-            for (Pair<String, Parameter> pair : parameters) {
-                data.writeUTF(pair.getKey());
-                byte[] encoded = pair.getValue().getArray().encode();
-                data.writeInt(encoded.length);
-                data.write(encoded);
-            }
+            writeNamedArrays(data, average == null ? weights() : average.arrays());
             data.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -401,6 +408,8 @@ public final class TeacherSession implements AutoCloseable {
     /**
      * Reads parameters written by {@link #saveParameters}; names and shapes must match this model exactly
      * (same config and vocabulary size), otherwise nothing is changed and IllegalArgumentException is thrown.
+     * With weight averaging on, the loaded values become the average too; a training session that resumes then
+     * loads its trained weights with {@link #loadOptimizerState}.
      */
     public void loadParameters(InputStream in) {
         try (GradMode off = GradMode.disabled(); NDManager scratch = manager.newSubManager()) {
@@ -412,50 +421,118 @@ public final class TeacherSession implements AutoCloseable {
             if (version != PARAMETERS_VERSION) {
                 throw new IllegalArgumentException("unsupported parameter file version " + version);
             }
-            int count = data.readInt();
-            if (count != parameters.size()) {
-                throw new IllegalArgumentException("parameter file holds " + count + " arrays, this model has "
-                        + parameters.size() + " (different config or vocabulary?)");
-            }
-            List<NDArray> loaded = new ArrayList<>(count);
-            for (Pair<String, Parameter> pair : parameters) {
-                String name = data.readUTF();
-                byte[] encoded = new byte[data.readInt()];
-                data.readFully(encoded);
-                NDArray array = NDArray.decode(scratch, encoded);
-                Shape expected = pair.getValue().getArray().getShape();
-                if (!name.equals(pair.getKey()) || !expected.equals(array.getShape())) {
-                    throw new IllegalArgumentException("parameter " + name + " " + array.getShape()
-                            + " does not match this model's " + pair.getKey() + " " + expected);
-                }
-                loaded.add(array);
-            }
-            for (int i = 0; i < count; i++) {
-                // In place: the array keeps its identity, device and requires-gradient flag.
-                parameters.get(i).getValue().getArray().set(loaded.get(i).toByteBuffer());
+            List<NDArray> loaded = readNamedArrays(data, scratch, "parameter file");
+            setWeights(loaded);
+            if (average != null) {
+                average.restore(loaded, average.updates());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    private List<NDArray> weights() {
+        List<NDArray> arrays = new ArrayList<>(parameters.size());
+        for (Pair<String, Parameter> pair : parameters) {
+            arrays.add(pair.getValue().getArray());
+        }
+        return arrays;
+    }
+
+    private void setWeights(List<NDArray> values) {
+        for (int i = 0; i < values.size(); i++) {
+            // In place: the array keeps its identity, device and requires-gradient flag.
+            parameters.get(i).getValue().getArray().set(values.get(i).toByteBuffer());
+        }
+    }
+
+    /** Count, then name + length + encoded array for each, in parameter order. */
+    private void writeNamedArrays(DataOutputStream data, List<NDArray> arrays) throws IOException {
+        data.writeInt(parameters.size());
+        for (int i = 0; i < parameters.size(); i++) {
+            data.writeUTF(parameters.get(i).getKey());
+            byte[] encoded = arrays.get(i).encode();
+            data.writeInt(encoded.length);
+            data.write(encoded);
+        }
+    }
+
+    /** Reads what {@link #writeNamedArrays} wrote, refusing arrays that do not fit this model's names and shapes. */
+    private List<NDArray> readNamedArrays(DataInputStream data, NDManager scratch, String what) throws IOException {
+        int count = data.readInt();
+        if (count != parameters.size()) {
+            throw new IllegalArgumentException(what + " holds " + count + " arrays, this model has "
+                    + parameters.size() + " (different config or vocabulary?)");
+        }
+        List<NDArray> loaded = new ArrayList<>(count);
+        for (Pair<String, Parameter> pair : parameters) {
+            String name = data.readUTF();
+            byte[] encoded = new byte[data.readInt()];
+            data.readFully(encoded);
+            NDArray array = NDArray.decode(scratch, encoded);
+            Shape expected = pair.getValue().getArray().getShape();
+            if (!name.equals(pair.getKey()) || !expected.equals(array.getShape())) {
+                throw new IllegalArgumentException("parameter " + name + " " + array.getShape()
+                        + " does not match this model's " + pair.getKey() + " " + expected);
+            }
+            loaded.add(array);
+        }
+        return loaded;
+    }
+
+    /**
+     * The state that continues training: AdamW's moments and step and, with weight averaging on, the trained
+     * weights and the average's update count (the average itself is what {@link #saveParameters} writes).
+     */
     public void saveOptimizerState(OutputStream out) {
         try {
             DataOutputStream data = new DataOutputStream(out);
             optimizer.save(data);
+            if (average != null) {
+                data.writeInt(TRAINED_WEIGHTS_MAGIC);
+                data.writeInt(TRAINED_WEIGHTS_VERSION);
+                data.writeLong(average.updates());
+                writeNamedArrays(data, weights());
+            }
             data.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /**
+     * Restores what {@link #saveOptimizerState} wrote. With weight averaging on, call it after
+     * {@link #loadParameters} of the same checkpoint: the parameters loaded there are the average, and the trained
+     * weights come from here.
+     */
     public void loadOptimizerState(InputStream in) {
         Map<String, Shape> shapes = new LinkedHashMap<>();
         for (Pair<String, Parameter> pair : parameters) {
             shapes.put(pair.getKey(), pair.getValue().getArray().getShape());
         }
-        try {
-            optimizer.load(new DataInputStream(in), shapes);
+        try (GradMode off = GradMode.disabled(); NDManager scratch = manager.newSubManager()) {
+            DataInputStream data = new DataInputStream(in);
+            optimizer.load(data, shapes);
+            if (average != null) {
+                int magic;
+                try {
+                    magic = data.readInt();
+                } catch (java.io.EOFException e) {
+                    magic = 0;
+                }
+                if (magic != TRAINED_WEIGHTS_MAGIC) {
+                    throw new IllegalArgumentException("this model averages its weights, and the optimizer state "
+                            + "carries no trained weights (written without weight averaging?)");
+                }
+                int version = data.readInt();
+                if (version != TRAINED_WEIGHTS_VERSION) {
+                    throw new IllegalArgumentException("unsupported trained-weights version " + version);
+                }
+                long updates = data.readLong();
+                List<NDArray> trained = readNamedArrays(data, scratch, "optimizer state");
+                average.restore(weights(), updates);
+                setWeights(trained);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -473,6 +550,9 @@ public final class TeacherSession implements AutoCloseable {
 
     @Override
     public void close() {
+        if (average != null) {
+            average.close();
+        }
         optimizer.close();
         manager.close();
     }

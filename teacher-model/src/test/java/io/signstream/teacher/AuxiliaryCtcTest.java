@@ -29,10 +29,13 @@ class AuxiliaryCtcTest {
         return TestBatches.batch(new int[] {64, 50}, TARGETS, 3);
     }
 
-    /** Dropout off: two sessions of one seed then compute exactly the same forward pass. */
+    /**
+     * Dropout off: two sessions of one seed then compute exactly the same forward pass. Weight averaging off: a
+     * parameter file then holds the trained weights.
+     */
     private static TeacherConfig config(float auxiliaryWeight, int stride) {
         return TeacherConfig.small().toBuilder().dropout(0f).temporalStride(stride)
-                .auxiliaryCtcWeight(auxiliaryWeight).build();
+                .auxiliaryCtcWeight(auxiliaryWeight).weightAverageDecay(0f).build();
     }
 
     @Test

@@ -129,7 +129,11 @@ public final class SignerHeldOutLearning {
         long parameters;
         int step = 0;
         long started = System.nanoTime();
-        try (TeacherSession session = TeacherSession.create(config, vocabulary, seed)) {
+        // With weight averaging the model to score is the average, what a checkpoint's parameters hold: scored in a
+        // second session that loads them, as the evaluator does (a null resource is not closed).
+        try (TeacherSession session = TeacherSession.create(config, vocabulary, seed);
+                TeacherSession averaged = config.weightAverageDecay() > 0
+                        ? TeacherSession.create(config, vocabulary, seed) : null) {
             parameters = session.parameterCount();
             System.out.printf(Locale.ROOT, "%s: %d parameters, %d of %d train samples cannot be aligned at stride %d, "
                     + "%d steps per epoch%n", name, parameters, impossible, train.size(), config.temporalStride(),
@@ -163,10 +167,19 @@ public final class SignerHeldOutLearning {
                     }
                 }
                 double seconds = (System.nanoTime() - epochStart) / 1e9;
-                double[] devScores = score(session, dev, batchSize);
-                double[] testScores = score(session, test, batchSize);
-                double trainWer = score(session, train.subList(0, Math.min(PROBE, train.size())), batchSize)[0];
-                double seenWer = score(session, seen, batchSize)[0];
+                TeacherSession scored = session;
+                if (averaged != null) {
+                    System.out.printf(Locale.ROOT, "%s epoch %d without averaging: dev WER %.1f%%, test WER %.1f%%%n",
+                            name, epoch, 100 * score(session, dev, batchSize)[0], 100 * score(session, test, batchSize)[0]);
+                    java.io.ByteArrayOutputStream model = new java.io.ByteArrayOutputStream();
+                    session.saveParameters(model);
+                    averaged.loadParameters(new java.io.ByteArrayInputStream(model.toByteArray()));
+                    scored = averaged;
+                }
+                double[] devScores = score(scored, dev, batchSize);
+                double[] testScores = score(scored, test, batchSize);
+                double trainWer = score(scored, train.subList(0, Math.min(PROBE, train.size())), batchSize)[0];
+                double seenWer = score(scored, seen, batchSize)[0];
                 Epoch row = new Epoch(epoch, loss / stepsPerEpoch, median(norms), devScores[0], devScores[1],
                         testScores[0], testScores[1], trainWer, seenWer, seconds, median(stepMillis));
                 curve.add(row);
@@ -215,6 +228,7 @@ public final class SignerHeldOutLearning {
         result.put("speedPerturbation", System.getProperty("bench.speed", "1,1"));
         result.put("dropout", config.dropout());
         result.put("sortaGrad", Boolean.getBoolean("bench.sortagrad"));
+        result.put("weightAverageDecay", config.weightAverageDecay());
         result.put("trainingSeconds", curve.stream().mapToDouble(Epoch::seconds).sum());
         result.put("secondsPerEpoch", median(curve.stream().map(Epoch::seconds).toList()));
         result.put("medianStepMillis", median(curve.stream().map(Epoch::medianStepMillis).toList()));
@@ -315,6 +329,14 @@ public final class SignerHeldOutLearning {
                 : "fusion " + c.path("fusionHidden").asInt() + ", LSTM " + c.path("lstmHidden").asInt());
         if (c.path("auxiliaryCtcWeight").asDouble(0) > 0) {
             notes.add("auxiliary CTC " + c.path("auxiliaryCtcWeight").asDouble());
+        }
+        if (c.path("weightDecay").asDouble(0) > 0) {
+            notes.add("weight decay " + c.path("weightDecay").asDouble());
+        }
+        // The first averaging run kept its average on the host and recorded the decay beside the config.
+        double averaging = c.path("weightAverageDecay").asDouble(r.path("weightAverageDecay").asDouble(0));
+        if (averaging > 0) {
+            notes.add("weights averaged (decay " + averaging + ", scored)");
         }
         notes.add("lr " + r.path("peakLearningRate").asDouble());
         notes.add("normalization v" + r.path("normalizationVersion").asInt(1));

@@ -113,7 +113,7 @@ public final class SyntheticLearningCurve {
     /**
      * Variants without editing the presets: -Dcurve.dropout=F -Dcurve.weightDecay=F -Dcurve.lstm=HIDDEN,LAYERS
      * -Dcurve.fusion=WIDTH (token width x 4) -Dcurve.encoders=HANDS,FACE,POSE,TEMPORAL -Dcurve.inception=SCALE
-     * -Dcurve.stem=CHANNELS -Dcurve.attention=true|false.
+     * -Dcurve.stem=CHANNELS -Dcurve.attention=true|false -Dcurve.aux=WEIGHT -Dcurve.averaging=DECAY (0 = off).
      */
     static TeacherConfig overrides(TeacherConfig c) {
         float dropout = Float.parseFloat(System.getProperty("curve.dropout", Float.toString(c.dropout())));
@@ -130,12 +130,14 @@ public final class SyntheticLearningCurve {
         boolean temporal = Boolean.parseBoolean(System.getProperty("curve.temporalAttention",
                 Boolean.toString(c.temporalAttention())));
         float auxiliary = Float.parseFloat(System.getProperty("curve.aux", Float.toString(c.auxiliaryCtcWeight())));
+        float averaging = Float.parseFloat(System.getProperty("curve.averaging",
+                Float.toString(c.weightAverageDecay())));
         return c.toBuilder().fusionHidden(fusion).encoderWidths(Integer.parseInt(encoders[0]),
                         Integer.parseInt(encoders[1]), Integer.parseInt(encoders[2]), Integer.parseInt(encoders[3]))
                 .crossModalAttention(attention).temporalAttention(temporal).temporalStride(stride).stemChannels(stem)
                 .inceptionWidthScale(inception).groupNormGroups(groups).lstmHidden(Integer.parseInt(lstm[0]))
                 .lstmLayers(Integer.parseInt(lstm[1])).dropout(dropout).weightDecay(decay)
-                .auxiliaryCtcWeight(auxiliary).build();
+                .auxiliaryCtcWeight(auxiliary).weightAverageDecay(averaging).build();
     }
 
     /** -Dcurve.keep=HANDS,POSE zeroes the other modalities' columns (an ablation, to see where the signal is). */

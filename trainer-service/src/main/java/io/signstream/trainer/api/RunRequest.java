@@ -27,15 +27,17 @@ import io.signstream.teacher.TeacherConfig;
  *        random signing speed in that range; default none
  * @param auxiliaryCtcWeight weight of the auxiliary CTC loss on the convolutional features (0 = off); default the
  *        model's
+ * @param weightAverageDecay decay of the weights' moving average that checkpoints hold and evaluation scores, in
+ *        [0, 1) (0 = off: checkpoints hold the trained weights); default the model's
  */
 public record RunRequest(String runId, Integer epochs, Integer batchSize, Float learningRate, Integer warmupSteps,
         Long seed, String model, TeacherConfig modelConfig, Integer maxFrames, Integer maxConsecutiveSkips,
         Float clipNorm, Integer temporalStride, Boolean temporalAttention, Double maxUnalignableShare, Float dropout,
-        SpeedPerturbation speedPerturbation, Float auxiliaryCtcWeight) {
+        SpeedPerturbation speedPerturbation, Float auxiliaryCtcWeight, Float weightAverageDecay) {
 
     /** Every field left out. */
     public static RunRequest empty() {
         return new RunRequest(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null);
+                null, null, null);
     }
 }

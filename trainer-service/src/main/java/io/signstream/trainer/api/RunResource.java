@@ -146,6 +146,9 @@ public class RunResource {
         if (r.auxiliaryCtcWeight() != null) {
             model = model.toBuilder().auxiliaryCtcWeight(r.auxiliaryCtcWeight()).build();
         }
+        if (r.weightAverageDecay() != null) {
+            model = model.toBuilder().weightAverageDecay(r.weightAverageDecay()).build();
+        }
         return new RunOptions(
                 r.epochs() != null ? r.epochs() : 10,
                 r.batchSize() != null ? r.batchSize() : 2,

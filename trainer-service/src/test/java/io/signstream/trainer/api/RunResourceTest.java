@@ -111,6 +111,9 @@ class RunResourceTest {
         given().contentType(ContentType.JSON).body("{\"model\":\"small\",\"auxiliaryCtcWeight\":-1}").post("/runs")
                 .then().statusCode(400).body("reason", equalTo("INVALID_REQUEST"))
                 .body("detail", containsString("auxiliaryCtcWeight"));
+        given().contentType(ContentType.JSON).body("{\"model\":\"small\",\"weightAverageDecay\":1.0}").post("/runs")
+                .then().statusCode(400).body("reason", equalTo("INVALID_REQUEST"))
+                .body("detail", containsString("weightAverageDecay must be in [0, 1)"));
         given().get("/runs/no-such-run").then().statusCode(404).body("reason", equalTo("UNKNOWN_RUN")).body("detail", containsString("no-such-run"));
         given().post("/runs/no-such-run/stop").then().statusCode(404);
     }
@@ -125,11 +128,13 @@ class RunResourceTest {
         String runId = "rest-" + UUID.randomUUID().toString().substring(0, 8);
         completedRunId = runId;
         given().contentType(ContentType.JSON)
-                .body(body(runId, 3, ",\"temporalStride\":4,\"maxUnalignableShare\":0.1,\"auxiliaryCtcWeight\":0.5"))
+                .body(body(runId, 3, ",\"temporalStride\":4,\"maxUnalignableShare\":0.1,\"auxiliaryCtcWeight\":0.5"
+                        + ",\"weightAverageDecay\":0.9"))
                 .post("/runs")
                 .then().statusCode(201).header("Location", containsString("/runs/" + runId))
                 .body("runId", equalTo(runId)).body("options.model.temporalStride", equalTo(4))
                 .body("options.model.auxiliaryCtcWeight", equalTo(0.5f))
+                .body("options.model.weightAverageDecay", equalTo(0.9f))
                 .body("options.maxUnalignableShare", equalTo(0.1f));
         given().contentType(ContentType.JSON).body(body("second-" + runId, 3)).post("/runs")
                 .then().statusCode(409).body("reason", equalTo("RUN_CONFLICT")).body("detail", containsString("one run at a time"));
