@@ -63,6 +63,9 @@ public final class NormalizationBenchmark {
     private static final String PASS_THROUGH = "bench.passthrough";
     private static final String REJECTED = "bench.rejected";
     private static final int PARTITIONS = 4;
+    /** The service JVM as the local stack runs it (launcher ServiceSpec: 1 GiB heap); -Dbenchmark.service.jvm=... */
+    private static final String SERVICE_JVM = System.getProperty("benchmark.service.jvm",
+            "-Xmx1g -XX:+ExitOnOutOfMemoryError");
     private static final int DISTINCT_TENSORS = 4;
 
     private final int samples;
@@ -152,7 +155,10 @@ public final class NormalizationBenchmark {
                 "max.message.bytes", String.valueOf(TopicLayout.MAX_MESSAGE_BYTES)))));
         Path jar = Path.of(System.getProperty("benchmark.service.jar",
                 "normalization-service/target/quarkus-app/quarkus-run.jar"));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        // -Dbenchmark.service.jvm="..." : the service JVM's options, by default the local stack's heap.
+        command.addAll(List.of(SERVICE_JVM.trim().split("\\s+")));
+        command.addAll(List.of(
                 "-Dquarkus.http.port=0", "-Dkafka.bootstrap.servers=" + stack.bootstrapServers(),
                 "-Dsignstream.topics.raw=" + source, "-Dsignstream.topics.normalized=" + target,
                 "-Dsignstream.topics.rejected=" + REJECTED, "-Dmp.messaging.incoming.raw.group.id=" + group,
@@ -289,6 +295,7 @@ public final class NormalizationBenchmark {
         json.put("rounds", rounds);
         json.put("partitions", PARTITIONS);
         json.put("pipeline", "the packaged service (SmallRye Kafka connector, application.properties as shipped) as a child process");
+        json.put("serviceJvm", SERVICE_JVM);
         json.put("normalize", Map.of("samplesPerSecond", round(normalize), "megabytesPerSecond", round(normalizeMb)));
         json.put("passThrough", Map.of("samplesPerSecond", round(passThrough), "megabytesPerSecond",
                 round(passThroughMb)));
@@ -323,8 +330,9 @@ public final class NormalizationBenchmark {
         StringBuilder md = new StringBuilder();
         md.append("# Normalization benchmark\n\n");
         md.append(String.format(Locale.ROOT, "%d samples of [%d, %d] float32 (%.2f MB per record), method `%s`, "
-                + "%d round(s), %d partitions, started %s, %d processors.%n%n", samples, frames, FeatureLayout.DIMS,
-                sampleBytes / 1e6, method, rounds, PARTITIONS, started, Runtime.getRuntime().availableProcessors()));
+                + "%d round(s), %d partitions, started %s, %d processors, service JVM `%s`.%n%n", samples, frames,
+                FeatureLayout.DIMS, sampleBytes / 1e6, method, rounds, PARTITIONS, started,
+                Runtime.getRuntime().availableProcessors(), SERVICE_JVM));
         md.append("| pipeline | samples/s | MB/s |\n| --- | ---: | ---: |\n");
         md.append(String.format(Locale.ROOT, "| normalize (decode, validate, z-score, stamp, encode) | %.1f | %.1f |%n",
                 normalize, normalizeMb));
