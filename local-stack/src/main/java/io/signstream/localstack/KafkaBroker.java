@@ -176,9 +176,14 @@ public final class KafkaBroker implements AutoCloseable {
                     new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password));
             bindings.addAll(principal.bindings());
         }
-        try (Admin admin = admin()) {
-            admin.alterUserScramCredentials(List.copyOf(credentials)).all().get(30, TimeUnit.SECONDS);
-            admin.createAcls(bindings).all().get(30, TimeUnit.SECONDS);
+        // Generous timeouts: both go through the controller, and a busy test machine has been seen to need more than 30 s.
+        Map<String, Object> config = new HashMap<>(auth.superUserClientProperties());
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 120_000);
+        try (Admin admin = Admin.create(config)) {
+            admin.alterUserScramCredentials(List.copyOf(credentials)).all().get(120, TimeUnit.SECONDS);
+            admin.createAcls(bindings).all().get(120, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot apply the Kafka principals: " + e.getCause().getMessage(), e.getCause());
         } catch (Exception e) {

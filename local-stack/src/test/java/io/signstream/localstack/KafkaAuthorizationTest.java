@@ -46,7 +46,8 @@ class KafkaAuthorizationTest {
 
     @BeforeAll
     static void startAuthenticatedBroker() {
-        broker = KafkaBroker.start(directory.resolve("kafka"), FreePorts.pick(), Duration.ofSeconds(120), KafkaAuth.scram());
+        // 180 s: a second broker beside the shared one, on a build machine that may be busy
+        broker = KafkaBroker.start(directory.resolve("kafka"), FreePorts.pick(), Duration.ofSeconds(180), KafkaAuth.scram());
         broker.ensureTopics(TopicLayout.DEFAULT);
         KafkaAccess.DEFAULT.forEach(p -> PASSWORDS.put(p.name(), KafkaAuth.randomPassword()));
         broker.applyAccess(KafkaAccess.DEFAULT, PASSWORDS);
