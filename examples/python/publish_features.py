@@ -20,6 +20,11 @@ the record with it (no second implementation here, so the numbers cannot drift):
 
 The REST API needs a bearer token with the publisher role: --token, or SIGNSTREAM_TOKEN.
 
+A broker that authenticates (the cluster, or `./signstream up --kafka-auth`) needs a principal allowed to write
+features.raw, e.g. external-publisher: --sasl-user NAME with the password in SIGNSTREAM_KAFKA_PASSWORD (never on
+the command line), SCRAM-SHA-512; --security-protocol SASL_SSL --ca-file ca.crt for the cluster's TLS listener
+(Strimzi's cluster CA certificate), SASL_PLAINTEXT (the default with --sasl-user) for the local broker.
+
 A features file is a float32 array [frames, 6516] saved with np.save (.npy), or an .npz whose
 'features' array is that. Refused samples show up on features.rejected with a reason header
 (Kafka), or as an HTTP 4xx {"reason", "detail"} (REST).
@@ -79,11 +84,26 @@ def publish_to_kafka(args):
     from kafka import KafkaProducer
     features = load_features(args.file)
     record = to_record(args.id, args.split, args.glosses, features, args.signer)
-    producer = KafkaProducer(bootstrap_servers=args.bootstrap, acks="all", max_request_size=MAX_RECORD_BYTES)
+    producer = KafkaProducer(bootstrap_servers=args.bootstrap, acks="all", max_request_size=MAX_RECORD_BYTES,
+                             **security_settings(args))
     metadata = producer.send(args.topic, key=args.id.encode(), value=record.SerializeToString()).get(timeout=60)
     producer.flush()
     print(f"published {args.id}: {features.shape[0]} frames to {metadata.topic}[{metadata.partition}]@{metadata.offset}")
     return 0
+
+
+def security_settings(args):
+    """kafka-python's settings for a SCRAM-SHA-512 principal; none without --sasl-user."""
+    if not args.sasl_user:
+        return {}
+    password = os.environ.get("SIGNSTREAM_KAFKA_PASSWORD")
+    if not password:
+        sys.exit("--sasl-user needs the password in SIGNSTREAM_KAFKA_PASSWORD")
+    settings = {"security_protocol": args.security_protocol, "sasl_mechanism": "SCRAM-SHA-512",
+                "sasl_plain_username": args.sasl_user, "sasl_plain_password": password}
+    if args.ca_file:
+        settings["ssl_cafile"] = args.ca_file
+    return settings
 
 
 def post_to_ingest(args):
@@ -123,6 +143,9 @@ def main(argv=None):
                         help="bearer token with the publisher role for --ingest (default: $SIGNSTREAM_TOKEN; "
                         "locally: ./signstream token --role publisher)")
     parser.add_argument("--topic", default="features.raw")
+    parser.add_argument("--sasl-user", help="Kafka principal (SCRAM-SHA-512), password in SIGNSTREAM_KAFKA_PASSWORD")
+    parser.add_argument("--security-protocol", default="SASL_PLAINTEXT", choices=["SASL_PLAINTEXT", "SASL_SSL"])
+    parser.add_argument("--ca-file", help="CA certificate (PEM) that signed the brokers' certificates (SASL_SSL)")
     parser.add_argument("--split", choices=sorted(SPLITS), required=True)
     parser.add_argument("--id", required=True, help="sample id, [A-Za-z0-9][A-Za-z0-9._-]*")
     parser.add_argument("--glosses", required=True, help="space-separated gloss annotation")

@@ -65,7 +65,8 @@ final class ApiModel {
             "io.fabric8.openshift.api.model.monitoring.v1.PodMonitor",
             "io.strimzi.api.kafka.model.kafka.Kafka",
             "io.strimzi.api.kafka.model.nodepool.KafkaNodePool",
-            "io.strimzi.api.kafka.model.topic.KafkaTopic");
+            "io.strimzi.api.kafka.model.topic.KafkaTopic",
+            "io.strimzi.api.kafka.model.user.KafkaUser");
 
     /** The only Strimzi API version Strimzi 1.2.0 (pom.xml, strimzi.version) serves; the manifests must use it. */
     static final String STRIMZI_API_VERSION = "kafka.strimzi.io/" + StrimziModel.VERSION;

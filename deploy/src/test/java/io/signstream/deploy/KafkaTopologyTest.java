@@ -129,14 +129,20 @@ class KafkaTopologyTest {
         }
     }
 
-    /** Strimzi's bootstrap Service for the plain listener: CLUSTER-kafka-bootstrap:PORT. */
+    /** Strimzi's bootstrap Service for the clients' listener: CLUSTER-kafka-bootstrap:PORT. */
     static String bootstrapAddress(JsonNode kafka) {
-        for (JsonNode listener : kafka.path("spec").path("kafka").path("listeners")) {
-            if ("internal".equals(listener.path("type").asText()) && !listener.path("tls").asBoolean()) {
-                return Manifests.name(kafka) + "-kafka-bootstrap:" + listener.path("port").asInt();
-            }
-        }
-        throw new AssertionError("Kafka " + Manifests.name(kafka) + " has no internal plaintext listener");
+        return Manifests.name(kafka) + "-kafka-bootstrap:" + clientListener(kafka).path("port").asInt();
+    }
+
+    /** The one listener of the cluster: internal, TLS, SCRAM-SHA-512 (KafkaAccessTest checks the clients use it). */
+    static JsonNode clientListener(JsonNode kafka) {
+        JsonNode listeners = kafka.path("spec").path("kafka").path("listeners");
+        assertEquals(1, listeners.size(), "one client listener, every client authenticated on it: " + listeners);
+        JsonNode listener = listeners.get(0);
+        assertEquals("internal", listener.path("type").asText(), "listener type");
+        assertTrue(listener.path("tls").asBoolean(), "the listener must encrypt (tls: true)");
+        assertEquals("scram-sha-512", listener.path("authentication").path("type").asText(), "listener authentication");
+        return listener;
     }
 
     static int brokerCount(Manifests m) {

@@ -180,6 +180,7 @@ class NetworkPolicyTest {
     void podsReachOnlyDnsAndTheKafkaAndMinioTheyUse(String overlay) {
         Manifests m = Manifests.overlay(overlay);
         JsonNode minioLabels = Manifests.podLabels(m.get("StatefulSet", "minio"));
+        int kafkaPort = KafkaTopologyTest.clientListener(m.ofKind("Kafka").get(0)).path("port").asInt();
         for (JsonNode workload : m.workloads().values()) {
             String name = Manifests.name(workload);
             JsonNode labels = Manifests.podLabels(workload);
@@ -196,7 +197,7 @@ class NetworkPolicyTest {
                             Manifests.name(policy) + " has an egress rule open to any destination or port");
                     for (JsonNode peer : rule.path("to")) {
                         assertTrue(!peer.has("ipBlock"), Manifests.name(policy) + " allows an address block");
-                        reaches.add(destination(peer, rule.path("ports"), minioLabels));
+                        reaches.add(destination(peer, rule.path("ports"), minioLabels, kafkaPort));
                     }
                 }
             }
@@ -212,7 +213,7 @@ class NetworkPolicyTest {
         }
     }
 
-    private static String destination(JsonNode peer, JsonNode ports, JsonNode minioLabels) {
+    private static String destination(JsonNode peer, JsonNode ports, JsonNode minioLabels, int kafkaPort) {
         Set<String> portSet = new TreeSet<>();
         ports.forEach(p -> portSet.add(p.path("protocol").asText("TCP") + "/" + p.path("port").asText()));
         String namespace = peer.at("/namespaceSelector/matchLabels/kubernetes.io~1metadata.name").asText("");
@@ -221,7 +222,7 @@ class NetworkPolicyTest {
             return "dns";
         }
         assertTrue(!peer.has("namespaceSelector"), "egress to another namespace: " + peer);
-        if (matches(peer.path("podSelector"), BROKER_LABELS) && portSet.equals(Set.of("TCP/9092"))) {
+        if (matches(peer.path("podSelector"), BROKER_LABELS) && portSet.equals(Set.of("TCP/" + kafkaPort))) {
             assertTrue(!matches(peer.path("podSelector"), minioLabels), "Kafka egress also admits MinIO: " + peer);
             return "kafka";
         }

@@ -88,6 +88,23 @@ class ScalingTest {
                 .map(Map.Entry::getValue).findFirst()
                 .orElseThrow(() -> new AssertionError(service + " configures no consumer group"));
         assertEquals(group, trigger.path("metadata").path("consumerGroup").asText(), "consumer group whose lag is watched");
+        // It authenticates like every client (TLS, SCRAM-SHA-512) as a principal that may only describe.
+        assertEquals("scram_sha512", trigger.path("metadata").path("sasl").asText(), "KEDA's SASL mechanism");
+        assertEquals("enable", trigger.path("metadata").path("tls").asText(), "KEDA's TLS");
+        JsonNode authentication = keda.get("TriggerAuthentication", trigger.path("authenticationRef").path("name").asText());
+        Map<String, String> refs = new java.util.TreeMap<>();
+        authentication.path("spec").path("secretTargetRef").forEach(r -> refs.put(r.path("parameter").asText(),
+                r.path("name").asText() + "/" + r.path("key").asText()));
+        JsonNode user = keda.get("KafkaUser", "keda-lag-reader");
+        JsonNode password = user.at("/spec/authentication/password/valueFrom/secretKeyRef");
+        assertEquals(Map.of("username", password.path("name").asText() + "/username",
+                "password", password.path("name").asText() + "/" + password.path("key").asText(),
+                "ca", m.ofKind("Kafka").get(0).path("metadata").path("name").asText() + "-cluster-ca-cert/ca.crt"), refs,
+                "KEDA's credentials: the lag reader's Secret (the password Strimzi sets on the user) and the cluster CA");
+        assertEquals(Map.of("group " + group, java.util.Set.of("describe"), "topic " + config.get("signstream.topics.raw"),
+                java.util.Set.of("describe")), KafkaAccessTest.acls(user), "the lag reader may only describe");
+        assertTrue(Repository.read(Repository.deployDir().resolve("README.md")).contains(
+                "kubectl create secret generic " + password.path("name").asText()), "README.md does not create KEDA's Secret");
         int max = scaled.path("spec").path("maxReplicaCount").asInt();
         assertTrue(max >= 1 && max <= m.get("KafkaTopic", Topics.FEATURES_RAW).path("spec").path("partitions").asInt(),
                 "maxReplicaCount within the partitions of " + Topics.FEATURES_RAW);

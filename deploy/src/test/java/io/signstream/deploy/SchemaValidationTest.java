@@ -41,13 +41,13 @@ class SchemaValidationTest {
     @Test
     void theStrimziObjectsAreTheV1ApiOfThePinnedRelease() {
         assertEquals("kafka.strimzi.io/v1", ApiModel.STRIMZI_API_VERSION, "the only API version Strimzi 1.2.0 serves");
-        for (String kind : List.of("Kafka", "KafkaNodePool", "KafkaTopic")) {
+        for (String kind : List.of("Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser")) {
             assertEquals(List.of(ApiModel.STRIMZI_API_VERSION + " " + kind), ApiModel.types().keySet().stream()
                     .filter(k -> k.endsWith(" " + kind)).toList(), "the model's " + kind + " is validated as v1 only");
             StrimziModel.Crd crd = StrimziModel.crd(ApiModel.types().get(ApiModel.STRIMZI_API_VERSION + " " + kind));
             assertTrue(crd.versions().get("v1").served(), kind + "'s @Crd does not serve v1: " + crd);
         }
-        for (String kind : List.of("Kafka", "KafkaNodePool", "KafkaTopic")) {
+        for (String kind : List.of("Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser")) {
             for (JsonNode object : Manifests.overlay("gpu").ofKind(kind)) {
                 assertEquals("kafka.strimzi.io/v1", object.path("apiVersion").asText(), kind + " " + Manifests.name(object));
             }
@@ -89,6 +89,14 @@ class SchemaValidationTest {
         assertEquals(List.of(), ApiModel.problems(changed(kafka,
                 k -> ((ObjectNode) k.at("/spec/kafka")).putObject("authorization").put("type", "simple"))),
                 "simple authorization, a type v1 keeps, must pass");
+        JsonNode user = m.get("KafkaUser", "normalization-service");
+        assertRefused(user, "an ACL's single operation, removed in v1 (operations is the list)",
+                u -> ((ObjectNode) u.at("/spec/authorization/acls/0")).put("operation", "Read"));
+        assertRefused(user, "an ACL operation Kafka does not have",
+                u -> ((ArrayNode) u.at("/spec/authorization/acls/0/operations")).add("Publish"));
+        assertRefused(user, "a misspelt ACL resource field",
+                u -> ((ObjectNode) u.at("/spec/authorization/acls/0/resource")).set("topic",
+                        ((ObjectNode) u.at("/spec/authorization/acls/0/resource")).remove("name")));
         assertRefused(m.ofKind("KafkaNodePool").get(0), "a string for the node count",
                 p -> ((ObjectNode) p.path("spec")).put("replicas", "one"));
         assertRefused(m.get("NetworkPolicy", "allow-kafka-egress"), "an egress rule with an unknown field",

@@ -19,19 +19,37 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Credentials never live in this repository: every Secret a workload refers to is created out of band,
- * as deploy/README.md shows, and no manifest carries a credential as a literal value.
+ * as deploy/README.md shows, or by Strimzi's operators from a rendered object (a KafkaUser's credentials, the
+ * cluster CA certificate), and no manifest carries a credential as a literal value.
  */
 class SecretsTest {
 
     /** The Secrets README.md tells the operator to create, with the keys the workloads read from them. */
     static final Map<String, Set<String>> EXTERNAL_SECRETS = Map.of(
-            "signstream-object-store", Set.of("access-key", "secret-key"),
+            // one MinIO user per service, each limited to its prefixes (bucket-setup in base/minio/minio.yaml)
+            "signstream-object-store-trainer", Set.of("access-key", "secret-key"),
+            "signstream-object-store-evaluator", Set.of("access-key", "secret-key"),
             "signstream-minio-root", Set.of("root-user", "root-password"),
             // not a credential, but the identity provider's: who issues tokens and the key that verifies them
             "signstream-auth", Set.of("issuer", "publicKey.pem"));
 
     private static final Pattern CREDENTIAL = Pattern.compile(
-            "(?i).*(PASSWORD|SECRET|ACCESS_KEY|ACCESS-KEY|TOKEN|ROOT_USER|CREDENTIAL|API_KEY).*");
+            "(?i).*(PASSWORD|SECRET|ACCESS_KEY|ACCESS-KEY|TOKEN|ROOT_USER|CREDENTIAL|API_KEY|JAAS).*");
+
+    /**
+     * The Secrets Strimzi creates from the rendered objects, with their keys: the User Operator one per KafkaUser
+     * (named after it), the Cluster Operator the cluster CA certificate the clients trust.
+     */
+    static Map<String, Set<String>> operatorSecrets(Manifests m) {
+        Map<String, Set<String>> secrets = new TreeMap<>();
+        for (JsonNode user : m.ofKind("KafkaUser")) {
+            secrets.put(Manifests.name(user), Set.of("password", "sasl.jaas.config"));
+        }
+        for (JsonNode kafka : m.ofKind("Kafka")) {
+            secrets.put(Manifests.name(kafka) + "-cluster-ca-cert", Set.of("ca.crt", "ca.p12", "ca.password"));
+        }
+        return secrets;
+    }
 
     static boolean looksLikeCredential(String name) {
         return CREDENTIAL.matcher(name).matches();
@@ -56,7 +74,9 @@ class SecretsTest {
             }
             for (JsonNode volume : Manifests.podSpec(workload.getValue()).path("volumes")) {
                 if (volume.has("secret")) {
-                    refs.computeIfAbsent(volume.path("secret").path("secretName").asText(), k -> new TreeSet<>());
+                    Set<String> keys = refs.computeIfAbsent(volume.path("secret").path("secretName").asText(),
+                            k -> new TreeSet<>());
+                    volume.path("secret").path("items").forEach(item -> keys.add(item.path("key").asText()));
                 }
             }
         }
@@ -68,10 +88,51 @@ class SecretsTest {
     void everyReferencedSecretIsOneThatReadmeTellsHowToCreateWithThoseKeys(String overlay) {
         Manifests m = Manifests.overlay(overlay);
         Map<String, Set<String>> refs = referencedSecrets(m);
-        assertEquals(EXTERNAL_SECRETS.keySet(), refs.keySet(),
-                overlay + ": the Secrets the workloads use must be exactly the documented external ones");
-        refs.forEach((secret, keys) -> assertTrue(EXTERNAL_SECRETS.get(secret).containsAll(keys),
-                overlay + " reads keys " + keys + " of Secret " + secret + "; documented: " + EXTERNAL_SECRETS.get(secret)));
+        Map<String, Set<String>> operator = operatorSecrets(m);
+        Set<String> external = new TreeSet<>(refs.keySet());
+        external.removeAll(operator.keySet());
+        assertEquals(EXTERNAL_SECRETS.keySet(), external, overlay + ": the Secrets the workloads use must be exactly the "
+                + "documented external ones and those Strimzi creates from the rendered objects " + operator.keySet());
+        refs.forEach((secret, keys) -> {
+            Set<String> known = operator.containsKey(secret) ? operator.get(secret) : EXTERNAL_SECRETS.get(secret);
+            assertTrue(known.containsAll(keys), overlay + " reads keys " + keys + " of Secret " + secret + "; it has: " + known);
+        });
+    }
+
+    /** Each KafkaUser's Secret holds that principal's password: only its own service's pod may read it. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "gpu"})
+    void aKafkaUsersSecretIsReadByItsOwnServiceOnly(String overlay) {
+        Manifests m = Manifests.overlay(overlay);
+        for (JsonNode user : m.ofKind("KafkaUser")) {
+            String secret = Manifests.name(user);
+            List<String> readers = new ArrayList<>();
+            for (Map.Entry<String, JsonNode> workload : m.workloads().entrySet()) {
+                if (referencedSecretsOf(workload.getValue()).contains(secret)) {
+                    readers.add(Manifests.name(workload.getValue()));
+                }
+            }
+            assertTrue(readers.isEmpty() || readers.equals(List.of(secret)),
+                    overlay + ": the credentials of Kafka principal " + secret + " are read by " + readers);
+        }
+    }
+
+    private static Set<String> referencedSecretsOf(JsonNode workload) {
+        Set<String> names = new TreeSet<>();
+        for (JsonNode container : Manifests.containers(workload)) {
+            for (JsonNode env : container.path("env")) {
+                JsonNode ref = env.path("valueFrom").path("secretKeyRef");
+                if (ref.isObject()) {
+                    names.add(ref.path("name").asText());
+                }
+            }
+        }
+        for (JsonNode volume : Manifests.podSpec(workload).path("volumes")) {
+            if (volume.has("secret")) {
+                names.add(volume.path("secret").path("secretName").asText());
+            }
+        }
+        return names;
     }
 
     @ParameterizedTest

@@ -191,7 +191,48 @@ final class ServiceConfig {
                 return true;
             }
         }
-        return false;
+        return kafkaClientSetting(environmentVariable) != null;
+    }
+
+    /** Every setting name of Kafka's producer, consumer and admin clients. */
+    static final Set<String> KAFKA_CLIENT_SETTINGS = kafkaClientSettingNames();
+
+    private static Set<String> kafkaClientSettingNames() {
+        Set<String> names = new java.util.TreeSet<>(org.apache.kafka.clients.producer.ProducerConfig.configNames());
+        names.addAll(org.apache.kafka.clients.consumer.ConsumerConfig.configNames());
+        names.addAll(org.apache.kafka.clients.admin.AdminClientConfig.configNames());
+        return Collections.unmodifiableSet(names);
+    }
+
+    /**
+     * The Kafka client setting a KAFKA_* variable sets in this service (KAFKA_SASL_JAAS_CONFIG: sasl.jaas.config), or
+     * null. Quarkus' Kafka extension hands every kafka.* key and every KAFKA_* variable, as the setting it names, to
+     * each Kafka client of the service (its default-kafka-broker configuration): such a variable is read when the
+     * service uses Kafka and the name is a setting Kafka's clients have, so a misspelt one is still caught.
+     */
+    String kafkaClientSetting(String environmentVariable) {
+        if (!environmentVariable.startsWith("KAFKA_") || !keys().contains("kafka.bootstrap.servers")) {
+            return null;
+        }
+        String setting = environmentVariable.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+        return KAFKA_CLIENT_SETTINGS.contains(setting) ? setting : null;
+    }
+
+    /** The Kafka client settings this service's clients get in a pod with this environment (kafka.* keys and KAFKA_*). */
+    Map<String, String> kafkaClientSettings(Map<String, String> environment) {
+        Map<String, String> settings = new TreeMap<>();
+        fileValues.forEach((key, value) -> {
+            if (key.startsWith("kafka.")) {
+                settings.put(key.substring("kafka.".length()), value);
+            }
+        });
+        environment.forEach((name, value) -> {
+            String setting = kafkaClientSetting(name);
+            if (setting != null) {
+                settings.put(setting, value);
+            }
+        });
+        return settings;
     }
 
     /** The configuration the service sees with this environment; unresolvable values are reported, not guessed. */

@@ -3,6 +3,7 @@ package io.signstream.featurestream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 import io.signstream.contract.SampleValidator;
 import io.signstream.contract.Topics;
@@ -51,5 +52,26 @@ public record FeatureStreamConfig(String bootstrapServers, String topic, int max
 
     public FeatureStreamConfig withStallTimeout(Duration timeout) {
         return new FeatureStreamConfig(bootstrapServers, topic, maxFrames, maxPollRecords, timeout, consumerOverrides);
+    }
+
+    public FeatureStreamConfig withConsumerOverrides(Map<String, Object> overrides) {
+        return new FeatureStreamConfig(bootstrapServers, topic, maxFrames, maxPollRecords, stallTimeout, overrides);
+    }
+
+    /**
+     * The settings of a service's Kafka clients that say how to connect (security.protocol, sasl.*, ssl.*), out of all
+     * of them (Quarkus' {@code default-kafka-broker} map, i.e. every {@code kafka.*} key and KAFKA_* variable): a
+     * feature stream must authenticate like the service's channels, while their tuning (fetch sizes, groups) stays
+     * theirs. Blank values (a key present but unset) are left out.
+     */
+    public static Map<String, Object> connectionSettings(Map<String, ?> kafkaSettings) {
+        Map<String, Object> selected = new TreeMap<>();
+        kafkaSettings.forEach((key, value) -> {
+            boolean connection = key.equals("security.protocol") || key.startsWith("sasl.") || key.startsWith("ssl.");
+            if (connection && value != null && !value.toString().isBlank()) {
+                selected.put(key, value);
+            }
+        });
+        return selected;
     }
 }

@@ -11,7 +11,8 @@ import io.signstream.localstack.ObjectStore;
 /**
  * Where the launcher runs things, from environment variables. Setting KAFKA_BOOTSTRAP_SERVERS or
  * SIGNSTREAM_OBJECT_STORE_ENDPOINT points the services at an external Kafka / S3 (MinIO) instead of
- * starting the embedded ones. The services listen on {@code SIGNSTREAM_BIND_HOST} (127.0.0.1: this machine only);
+ * starting the embedded ones. {@code SIGNSTREAM_KAFKA_AUTH=scram} (or {@code up --kafka-auth}) starts the embedded
+ * broker with SASL and ACLs, each service as its own principal (local-stack's KafkaAccess). The services listen on {@code SIGNSTREAM_BIND_HOST} (127.0.0.1: this machine only);
  * imports read under {@code SIGNSTREAM_IMPORT_ROOT} (the stack's home, where the demo writes its data).
  */
 public record LauncherSettings(
@@ -26,7 +27,14 @@ public record LauncherSettings(
         int objectStorePort,
         Map<ServiceSpec, Integer> servicePorts,
         String bindHost,
-        Path importRoot) {
+        Path importRoot,
+        boolean kafkaAuth) {
+
+    /** The same settings with the embedded broker authenticating every client. */
+    public LauncherSettings withKafkaAuth() {
+        return new LauncherSettings(repository, home, externalBootstrapServers, externalObjectStoreEndpoint, accessKey,
+                secretKey, bucket, kafkaPort, objectStorePort, servicePorts, bindHost, importRoot, true);
+    }
 
     public static LauncherSettings fromEnvironment(Map<String, String> env) {
         Path repository = Path.of(env.getOrDefault("SIGNSTREAM_REPO", ".")).toAbsolutePath().normalize();
@@ -50,7 +58,16 @@ public record LauncherSettings(
                 autoPorts ? 0 : Integer.parseInt(env.getOrDefault("SIGNSTREAM_OBJECT_STORE_PORT", "9000")),
                 ports,
                 env.getOrDefault("SIGNSTREAM_BIND_HOST", "127.0.0.1"),
-                Path.of(env.getOrDefault("SIGNSTREAM_IMPORT_ROOT", home.toString())).toAbsolutePath().normalize());
+                Path.of(env.getOrDefault("SIGNSTREAM_IMPORT_ROOT", home.toString())).toAbsolutePath().normalize(),
+                kafkaAuth(env.getOrDefault("SIGNSTREAM_KAFKA_AUTH", "none")));
+    }
+
+    private static boolean kafkaAuth(String value) {
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "scram" -> true;
+            case "", "none" -> false;
+            default -> throw new IllegalArgumentException("SIGNSTREAM_KAFKA_AUTH=" + value + ": use scram or none");
+        };
     }
 
     private static String blankToNull(String value) {

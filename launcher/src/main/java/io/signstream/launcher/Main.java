@@ -10,7 +10,8 @@ public final class Main {
 
     static final String USAGE = String.join("\n",
             "usage: ./signstream <command>",
-            "  up               start Kafka, the object store and the four services; wait until ready",
+            "  up [--kafka-auth] start Kafka, the object store and the four services; wait until ready\n"
+                    + "                   (--kafka-auth, or SIGNSTREAM_KAFKA_AUTH=scram: Kafka with SASL and ACLs, each service its own principal)",
             "  down             stop everything 'up' started",
             "  status           what runs, where",
             "  publish DIR      bulk-import a PHOENIX-layout folder through the ingest service",
@@ -50,7 +51,10 @@ public final class Main {
     static int run(String command, List<String> args, LauncherSettings settings, Progress progress) {
         Stack stack = new Stack(settings, progress);
         switch (command) {
-            case "up" -> stack.up();
+            case "up" -> {
+                Options options = Options.parse(args, 0);
+                (options.has("kafka-auth") ? new Stack(settings.withKafkaAuth(), progress) : stack).up();
+            }
             case "down" -> {
                 return stack.down().isEmpty() ? 0 : 1;
             }

@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 /** {@code --name value} and {@code --flag} options plus positional arguments. */
 record Options(Map<String, String> named, List<String> positional) {
 
-    private static final java.util.Set<String> FLAGS = java.util.Set.of("tiny", "keep-up");
+    private static final java.util.Set<String> FLAGS = java.util.Set.of("tiny", "keep-up", "kafka-auth");
 
     static Options parse(List<String> args, int maxPositional) {
         Map<String, String> named = new HashMap<>();

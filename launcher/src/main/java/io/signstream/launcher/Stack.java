@@ -17,6 +17,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import io.minio.MinioClient;
+import io.signstream.localstack.KafkaAccess;
+import io.signstream.localstack.KafkaAuth;
 import io.signstream.localstack.KafkaBroker;
 import io.signstream.localstack.LocalAuth;
 import io.signstream.localstack.ObjectStore;
@@ -64,18 +66,35 @@ public final class Stack {
         }
         Map<String, Long> processes = new LinkedHashMap<>();
         String bootstrap = settings.externalBootstrapServers();
+        Map<String, String> kafkaPasswords = new LinkedHashMap<>();
         if (bootstrap == null) {
             int port = portOrFree(settings.kafkaPort());
-            progress.stage("starting Kafka (KRaft) on port " + port);
+            KafkaAuth auth = settings.kafkaAuth() ? KafkaAuth.scram() : KafkaAuth.NONE;
+            progress.stage("starting Kafka (KRaft) on port " + port + (auth.enabled() ? " with SASL and ACLs" : ""));
+            KafkaBroker broker;
             synchronized (lifecycle) {
                 ensureOpen();
-                KafkaBroker broker = KafkaBroker.start(settings.home().resolve("kafka"), port, SERVER_START_TIMEOUT);
+                broker = KafkaBroker.start(settings.home().resolve("kafka"), port, SERVER_START_TIMEOUT, auth);
                 bootstrap = broker.bootstrapServers();
                 processes.put("kafka", broker.pid());
                 started.put("kafka", broker.pid());
             }
+            broker.ensureTopics(TopicLayout.DEFAULT);
+            if (auth.enabled()) {
+                // Fresh passwords on every start: the broker's configuration (and its super user) is rewritten too.
+                kafkaPasswords.put(KafkaAuth.SUPER_USER, auth.superUserPassword());
+                KafkaAccess.DEFAULT.forEach(principal -> kafkaPasswords.put(principal.name(), KafkaAuth.randomPassword()));
+                broker.applyAccess(KafkaAccess.DEFAULT, kafkaPasswords);
+                progress.stage("Kafka principals " + KafkaAccess.DEFAULT.stream().map(KafkaAccess.Principal::name).toList()
+                        + " (passwords in " + settings.home().resolve("stack.json") + ")");
+            }
+        } else {
+            if (settings.kafkaAuth()) {
+                throw new IllegalStateException("SIGNSTREAM_KAFKA_AUTH applies to the embedded broker, not to "
+                        + bootstrap + ": configure an external cluster's credentials there");
+            }
+            KafkaBroker.ensureTopics(bootstrap, TopicLayout.DEFAULT);
         }
-        KafkaBroker.ensureTopics(bootstrap, TopicLayout.DEFAULT);
 
         String endpoint = settings.externalObjectStoreEndpoint();
         if (endpoint == null) {
@@ -98,7 +117,7 @@ public final class Stack {
         Path auth = settings.home().resolve("auth");
         LocalAuth.in(auth);
         StackState state = new StackState(bootstrap, endpoint, settings.accessKey(), settings.secretKey(),
-                settings.bucket(), ports, processes, System.currentTimeMillis(), auth.toString());
+                settings.bucket(), ports, processes, System.currentTimeMillis(), auth.toString(), kafkaPasswords);
         synchronized (lifecycle) {
             ensureOpen();
             state.write(settings.home());
@@ -146,7 +165,7 @@ public final class Stack {
             started.put(service.module(), pid);
             restarted = new StackState(state.bootstrapServers(), state.objectStoreEndpoint(), state.accessKey(),
                     state.secretKey(), state.bucket(), state.servicePorts(), processes, state.startedAtEpochMs(),
-                    state.authDirectory());
+                    state.authDirectory(), state.kafkaPasswords());
             restarted.write(settings.home());
         }
         awaitReady(service, restarted);
@@ -243,6 +262,10 @@ public final class Stack {
             builder.environment().put("SIGNSTREAM_OBJECT_STORE_SECRET_KEY", state.secretKey());
             LocalAuth.in(Path.of(state.authDirectory())).serviceConfig().forEach(
                     (key, value) -> builder.environment().put(key.replace('.', '_').toUpperCase(java.util.Locale.ROOT), value));
+            // On an authenticating broker each service is its own principal (KafkaAccess), as on Kubernetes; the
+            // password goes by environment, like every secret here.
+            state.kafkaClientProperties(service.module()).forEach((key, value) -> builder.environment()
+                    .put("KAFKA_" + key.replace('.', '_').toUpperCase(java.util.Locale.ROOT), String.valueOf(value)));
             builder.environment().put("SIGNSTREAM_INGEST_IMPORT_ROOT", settings.importRoot().toString());
             builder.environment().put("DJL_OFFLINE", "true");
             builder.environment().put("OPT_OUT_TRACKING", "true");

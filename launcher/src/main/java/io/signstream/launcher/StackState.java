@@ -15,16 +15,18 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.signstream.localstack.KafkaAuth;
 import io.signstream.localstack.LocalAuth;
 
 /**
  * What {@code up} started, written to {@code <home>/stack.json} so that later commands
  * ({@code status}, {@code demo}, {@code down}) find the processes and endpoints.
  *
- * It holds the object store's secret: the file is readable by its owner only.
+ * It holds the object store's secret and the Kafka principals' passwords: the file is readable by its owner only.
  *
  * @param processes name -> pid of every process the launcher started (servers it did not start are absent)
  * @param authDirectory the local token issuer's key pair ({@link LocalAuth})
+ * @param kafkaPasswords principal -> password when the embedded broker authenticates (SASL), else empty
  */
 public record StackState(
         String bootstrapServers,
@@ -35,7 +37,27 @@ public record StackState(
         Map<String, Integer> servicePorts,
         Map<String, Long> processes,
         long startedAtEpochMs,
-        String authDirectory) {
+        String authDirectory,
+        Map<String, String> kafkaPasswords) {
+
+    /**
+     * The settings a Kafka client of this stack needs to connect as {@code principal} (a service's module name, or
+     * {@link KafkaAuth#SUPER_USER} for the launcher's own clients); none when the broker authenticates nobody.
+     */
+    public Map<String, Object> kafkaClientProperties(String principal) {
+        if (kafkaPasswords == null || kafkaPasswords.isEmpty()) {
+            return Map.of();
+        }
+        KafkaAuth auth = new KafkaAuth(true, KafkaAuth.SUPER_USER, kafkaPasswords.get(KafkaAuth.SUPER_USER));
+        if (principal.equals(KafkaAuth.SUPER_USER)) {
+            return auth.superUserClientProperties();
+        }
+        String password = kafkaPasswords.get(principal);
+        if (password == null) {
+            throw new IllegalArgumentException("the stack has no Kafka principal " + principal);
+        }
+        return auth.clientProperties(principal, password);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final String FILE = "stack.json";

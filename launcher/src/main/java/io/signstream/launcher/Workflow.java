@@ -18,6 +18,7 @@ import org.apache.kafka.common.TopicPartition;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.signstream.contract.Topics;
+import io.signstream.localstack.KafkaAuth;
 
 /** The user-level steps over the running services: publish a folder, train, evaluate. Each follows its job to the end. */
 final class Workflow {
@@ -84,7 +85,9 @@ final class Workflow {
         }
         progress.stage("waiting for the normalization service to normalize " + accepted.size() + " samples");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
+        Map<String, Object> adminConfig = new HashMap<>(stack.kafkaClientProperties(KafkaAuth.SUPER_USER));
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        try (Admin admin = Admin.create(adminConfig)) {
             while (true) {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin
                         .listConsumerGroupOffsets(NORMALIZATION_GROUP).partitionsToOffsetAndMetadata()

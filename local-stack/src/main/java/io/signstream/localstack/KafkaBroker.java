@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -17,13 +19,17 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.jboss.logging.Logger;
 
 /**
  * A real single-node Apache Kafka broker in KRaft mode (broker and controller in one process),
- * run from the org.apache.kafka:kafka_2.13 jars of Maven Central.
+ * run from the org.apache.kafka:kafka_2.13 jars of Maven Central. Without authentication by default; with
+ * {@link KafkaAuth#scram()} it authenticates every client (SASL) and enforces ACLs ({@link #applyAccess}).
  */
 public final class KafkaBroker implements AutoCloseable {
 
@@ -33,11 +39,13 @@ public final class KafkaBroker implements AutoCloseable {
     private final Path directory;
     private final int port;
     private final ChildProcess process;
+    private final KafkaAuth auth;
 
-    private KafkaBroker(Path directory, int port, ChildProcess process) {
+    private KafkaBroker(Path directory, int port, ChildProcess process, KafkaAuth auth) {
         this.directory = directory;
         this.port = port;
         this.process = process;
+        this.auth = auth;
     }
 
     /**
@@ -45,9 +53,14 @@ public final class KafkaBroker implements AutoCloseable {
      * and waits until it answers. Data in an existing directory is kept (the local stack restarts on it).
      */
     public static KafkaBroker start(Path directory, int port, Duration timeout) {
+        return start(directory, port, timeout, KafkaAuth.NONE);
+    }
+
+    /** The same with the given authentication; a directory may switch between the two from one start to the next. */
+    public static KafkaBroker start(Path directory, int port, Duration timeout, KafkaAuth auth) {
         int controllerPort = FreePorts.pick();
         String classpath = ChildProcess.classpathResource(CLASSPATH_RESOURCE);
-        Path config = writeConfig(directory, port, controllerPort);
+        Path config = writeConfig(directory, port, controllerPort, auth);
         Path dataDir = directory.resolve("data");
         if (!Files.exists(dataDir.resolve("meta.properties"))) {
             ChildProcess.runJava("kafka-storage format", classpath, "kafka.tools.StorageTool",
@@ -59,15 +72,15 @@ public final class KafkaBroker implements AutoCloseable {
                 "-Dkafka.logs.dir=" + directory.resolve("logs"));
         ChildProcess process = ChildProcess.startJava("kafka broker", classpath, jvmArgs, "kafka.Kafka",
                 List.of(config.toString()), directory.resolve("broker.log"));
-        KafkaBroker broker = new KafkaBroker(directory, port, process);
+        KafkaBroker broker = new KafkaBroker(directory, port, process, auth);
         try {
             broker.awaitReady(timeout);
         } catch (RuntimeException e) {
             broker.close();
             throw e;
         }
-        LOG.infof("Kafka broker (KRaft) ready on %s, pid %d, data in %s", broker.bootstrapServers(),
-                process.pid(), dataDir);
+        LOG.infof("Kafka broker (KRaft) ready on %s (%s), pid %d, data in %s", broker.bootstrapServers(),
+                auth.enabled() ? "SASL, ACLs" : "no authentication", process.pid(), dataDir);
         return broker;
     }
 
@@ -91,14 +104,23 @@ public final class KafkaBroker implements AutoCloseable {
         return process.isAlive();
     }
 
+    public KafkaAuth auth() {
+        return auth;
+    }
+
     /** Creates the topics that do not exist yet; existing ones are left as they are. */
     public void ensureTopics(List<TopicLayout.TopicSpec> topics) {
-        ensureTopics(bootstrapServers(), topics);
+        ensureTopics(bootstrapServers(), topics, auth.superUserClientProperties());
     }
 
     /** The same on any cluster, e.g. an external one the launcher was pointed at. */
     public static void ensureTopics(String bootstrapServers, List<TopicLayout.TopicSpec> topics) {
-        try (Admin admin = admin(bootstrapServers)) {
+        ensureTopics(bootstrapServers, topics, Map.of());
+    }
+
+    private static void ensureTopics(String bootstrapServers, List<TopicLayout.TopicSpec> topics,
+            Map<String, Object> security) {
+        try (Admin admin = admin(bootstrapServers, security)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (TopicLayout.TopicSpec spec : topics) {
@@ -118,15 +140,55 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    /** An admin client; on a SASL broker it is the super user's. */
     public Admin admin() {
-        return admin(bootstrapServers());
+        return admin(bootstrapServers(), auth.superUserClientProperties());
     }
 
     static Admin admin(String bootstrapServers) {
-        return Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
+        return admin(bootstrapServers, Map.of());
+    }
+
+    private static Admin admin(String bootstrapServers, Map<String, Object> security) {
+        Map<String, Object> config = new HashMap<>(security);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        return Admin.create(config);
+    }
+
+    /**
+     * Creates (or updates) each principal's SCRAM-SHA-512 credential with the password {@code passwords} gives it and
+     * adds its ACLs. Only on a broker started with {@link KafkaAuth#scram()}.
+     */
+    public void applyAccess(List<KafkaAccess.Principal> principals, Map<String, String> passwords) {
+        if (!auth.enabled()) {
+            throw new IllegalStateException("the broker runs without authentication: there is nobody to grant anything");
+        }
+        List<UserScramCredentialUpsertion> credentials = new ArrayList<>();
+        List<org.apache.kafka.common.acl.AclBinding> bindings = new ArrayList<>();
+        for (KafkaAccess.Principal principal : principals) {
+            String password = passwords.get(principal.name());
+            if (password == null) {
+                throw new IllegalArgumentException("no password for Kafka principal " + principal.name());
+            }
+            credentials.add(new UserScramCredentialUpsertion(principal.name(),
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password));
+            bindings.addAll(principal.bindings());
+        }
+        // Generous timeouts: both go through the controller, and a busy test machine has been seen to need more than 30 s.
+        Map<String, Object> config = new HashMap<>(auth.superUserClientProperties());
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 120_000);
+        try (Admin admin = Admin.create(config)) {
+            admin.alterUserScramCredentials(List.copyOf(credentials)).all().get(120, TimeUnit.SECONDS);
+            admin.createAcls(bindings).all().get(120, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot apply the Kafka principals: " + e.getCause().getMessage(), e.getCause());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot apply the Kafka principals on " + bootstrapServers(), e);
+        }
     }
     private void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -148,16 +210,20 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static Path writeConfig(Path directory, int port, int controllerPort) {
+    private static Path writeConfig(Path directory, int port, int controllerPort, KafkaAuth auth) {
         Properties config = new Properties();
         config.setProperty("process.roles", "broker,controller");
         config.setProperty("node.id", "1");
         config.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        config.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        config.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
         config.setProperty("controller.listener.names", "CONTROLLER");
-        config.setProperty("inter.broker.listener.name", "PLAINTEXT");
-        config.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        if (auth.enabled()) {
+            authenticatedListeners(config, port, controllerPort, auth);
+        } else {
+            config.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            config.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+            config.setProperty("inter.broker.listener.name", "PLAINTEXT");
+            config.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        }
         config.setProperty("log.dirs", directory.resolve("data").toString());
         config.setProperty("num.partitions", "1");
         config.setProperty("offsets.topic.replication.factor", "1");
@@ -177,6 +243,9 @@ public final class KafkaBroker implements AutoCloseable {
         try {
             Files.createDirectories(directory);
             Path file = directory.resolve("server.properties");
+            // It may hold the super user's password: readable by the user only, before anything is written.
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
                 config.store(out, "written by signstream local-stack");
             }
@@ -184,6 +253,32 @@ public final class KafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Every listener authenticates (SASL_PLAINTEXT: local, so no TLS): clients with SCRAM-SHA-512, the super user (the
+     * broker itself towards its listener and its controller, the admin harness) with PLAIN, whose only account is the
+     * super user's, defined here. StandardAuthorizer (KRaft's) denies whatever no ACL allows.
+     */
+    private static void authenticatedListeners(Properties config, int port, int controllerPort, KafkaAuth auth) {
+        String plainServer = KafkaAuth.jaas("org.apache.kafka.common.security.plain.PlainLoginModule", auth.superUser(),
+                auth.superUserPassword()).replace(";", " user_" + auth.superUser() + "=\"" + auth.superUserPassword() + "\";");
+        config.setProperty("listeners", "SASL_PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        config.setProperty("advertised.listeners", "SASL_PLAINTEXT://127.0.0.1:" + port);
+        config.setProperty("inter.broker.listener.name", "SASL_PLAINTEXT");
+        config.setProperty("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+        config.setProperty("sasl.enabled.mechanisms", KafkaAuth.SUPER_USER_MECHANISM + "," + KafkaAuth.SCRAM_MECHANISM);
+        config.setProperty("sasl.mechanism.inter.broker.protocol", KafkaAuth.SUPER_USER_MECHANISM);
+        config.setProperty("listener.name.sasl_plaintext.plain.sasl.jaas.config", plainServer);
+        config.setProperty("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        // SCRAM credentials live in the metadata the controller serves: the controller listener cannot use them.
+        config.setProperty("listener.name.controller.sasl.enabled.mechanisms", KafkaAuth.SUPER_USER_MECHANISM);
+        config.setProperty("sasl.mechanism.controller.protocol", KafkaAuth.SUPER_USER_MECHANISM);
+        config.setProperty("listener.name.controller.plain.sasl.jaas.config", plainServer);
+        config.setProperty("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        config.setProperty("super.users", "User:" + auth.superUser());
+        config.setProperty("allow.everyone.if.no.acl.found", "false");
     }
 
     private static Path writeLogConfig(Path directory) {

@@ -23,6 +23,7 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import io.signstream.checkpoint.CheckpointDamage;
 import io.signstream.checkpoint.CheckpointException;
 import io.signstream.checkpoint.CheckpointIntegrityException;
@@ -91,6 +92,11 @@ public class EvaluationService {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
+    /** Every kafka.* setting (and KAFKA_* variable): feature-stream connects with the channels' security settings. */
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaSettings;
+
     @ConfigProperty(name = "signstream.topics.normalized")
     String normalizedTopic;
 
@@ -141,7 +147,7 @@ public class EvaluationService {
                 EvaluationStore.PREFIX, queue.size());
         registry.gauge("signstream.evaluator.queue.depth", queue, LinkedBlockingQueue::size);
         FeatureStreamConfig streamConfig = FeatureStreamConfig.of(bootstrapServers).withTopic(normalizedTopic)
-                .withMaxFrames(maxFrames);
+                .withMaxFrames(maxFrames).withConsumerOverrides(FeatureStreamConfig.connectionSettings(kafkaSettings));
         evaluator = new Evaluator(background.checkpoints(), streamConfig, batchSize, seed);
         worker = new Thread(this::work, "evaluation-worker");
         worker.setDaemon(true);

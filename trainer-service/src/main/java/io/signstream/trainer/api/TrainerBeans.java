@@ -6,6 +6,7 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -14,6 +15,7 @@ import org.jboss.logging.Logger;
 import io.minio.MinioClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import io.signstream.checkpoint.CheckpointStore;
 import io.signstream.featurestream.FeatureStreamConfig;
 import io.signstream.teacher.TeacherSession;
@@ -52,6 +54,10 @@ public class TrainerBeans {
     int prefetchBatches;
     @ConfigProperty(name = "signstream.trainer.stall-timeout")
     Duration stallTimeout;
+    /** Every kafka.* setting (and KAFKA_* variable): feature-stream connects with the channels' security settings. */
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaSettings;
 
     @Produces
     @Singleton
@@ -69,7 +75,8 @@ public class TrainerBeans {
     @Produces
     @Singleton
     FeatureStreamConfig featureStreamConfig() {
-        return new FeatureStreamConfig(bootstrapServers, normalizedTopic, maxFrames, 16, stallTimeout, Map.of());
+        return new FeatureStreamConfig(bootstrapServers, normalizedTopic, maxFrames, 16, stallTimeout,
+                FeatureStreamConfig.connectionSettings(kafkaSettings));
     }
 
     @Produces
