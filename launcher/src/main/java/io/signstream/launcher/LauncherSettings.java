@@ -26,7 +26,11 @@ public record LauncherSettings(
         int objectStorePort,
         Map<ServiceSpec, Integer> servicePorts,
         String bindHost,
-        Path importRoot) {
+        Path importRoot,
+        Map<String, String> serviceEnvironment) {
+
+    /** Settings of the services the launcher passes on to them: the trainer's queue and lease timings. */
+    static final String SERVICE_SETTING_PREFIX = "SIGNSTREAM_TRAINER_";
 
     public static LauncherSettings fromEnvironment(Map<String, String> env) {
         Path repository = Path.of(env.getOrDefault("SIGNSTREAM_REPO", ".")).toAbsolutePath().normalize();
@@ -50,7 +54,18 @@ public record LauncherSettings(
                 autoPorts ? 0 : Integer.parseInt(env.getOrDefault("SIGNSTREAM_OBJECT_STORE_PORT", "9000")),
                 ports,
                 env.getOrDefault("SIGNSTREAM_BIND_HOST", "127.0.0.1"),
-                Path.of(env.getOrDefault("SIGNSTREAM_IMPORT_ROOT", home.toString())).toAbsolutePath().normalize());
+                Path.of(env.getOrDefault("SIGNSTREAM_IMPORT_ROOT", home.toString())).toAbsolutePath().normalize(),
+                serviceEnvironment(env));
+    }
+
+    private static Map<String, String> serviceEnvironment(Map<String, String> env) {
+        Map<String, String> passed = new java.util.TreeMap<>();
+        env.forEach((key, value) -> {
+            if (key.startsWith(SERVICE_SETTING_PREFIX)) {
+                passed.put(key, value);
+            }
+        });
+        return Map.copyOf(passed);
     }
 
     private static String blankToNull(String value) {

@@ -10,12 +10,14 @@ public final class Main {
 
     static final String USAGE = String.join("\n",
             "usage: ./signstream <command>",
-            "  up               start Kafka, the object store and the four services; wait until ready",
+            "  up [--trainers N]",
+            "                   start Kafka, the object store and the four services (N trainer processes sharing",
+            "                   the run queue, default 1); wait until ready",
             "  down             stop everything 'up' started",
             "  status           what runs, where",
             "  publish DIR      bulk-import a PHOENIX-layout folder through the ingest service",
             "  train [--epochs N] [--batch-size N] [--lr X] [--model small|default] [--seed N] [--max-frames N]",
-            "                   start a training run and follow it",
+            "                   queue a training run (any free trainer takes it) and follow it",
             "  eval RUN [--split dev|test] [--checkpoint latest|best|EPOCH] [--beam N]",
             "                   evaluate a run's checkpoint and print WER",
             "  demo [--tiny] [--data demo|signers] [--epochs N] [--glosses N] [--train-samples N] [--keep-up]\n                   synthetic data -> publish -> normalize -> train -> evaluate -> report\n                   (--data signers: the harder set, dev/test signed by signers training never sees)",
@@ -50,7 +52,10 @@ public final class Main {
     static int run(String command, List<String> args, LauncherSettings settings, Progress progress) {
         Stack stack = new Stack(settings, progress);
         switch (command) {
-            case "up" -> stack.up();
+            case "up" -> {
+                Options options = Options.parse(args, 0);
+                stack.up(java.util.EnumSet.allOf(ServiceSpec.class), Integer.parseInt(options.get("trainers", "1")));
+            }
             case "down" -> {
                 return stack.down().isEmpty() ? 0 : 1;
             }

@@ -410,6 +410,11 @@ public final class RunManager {
         }
     }
 
+    /** This trainer trains a run now. */
+    public boolean busy() {
+        return active().isPresent();
+    }
+
     public synchronized Optional<TrainingRun> active() {
         return Optional.ofNullable(active).filter(TrainingRun::isAlive);
     }

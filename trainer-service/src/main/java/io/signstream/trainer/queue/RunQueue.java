@@ -23,15 +23,22 @@ import org.jboss.logging.Logger;
 import io.signstream.trainer.domain.RunManager;
 
 /**
- * The trainer's member of the run queue's consumer group. It takes one request at a time per partition and pauses
- * that partition; the request stays uncommitted while its run is queued or trains anywhere, and is committed once
- * the run has ended. So the group's lag is exactly the runs queued or training (what KEDA scales on), and when a
- * trainer dies or is drained its partitions, with the uncommitted requests of its runs, go to the other members,
- * which resume those runs once their lease is free.
+ * The trainer's member of the run queue's consumer group, a member only while the trainer is free.
  *
- * <p>A plain Kafka consumer rather than an {@code @Incoming} channel: it must pause single partitions for hours while
- * polling on (so {@code max.poll.interval.ms} is never exceeded and the group keeps the member), and commit a
- * partition's request out of band when its run ends; the connector offers neither per record.
+ * <p>A request stays uncommitted while its run is queued or trains anywhere, and is committed (by whichever member
+ * holds its partition then) once the run has ended: the group's lag is exactly the runs queued or training, what
+ * KEDA scales on. A free trainer holds one request per partition (the partition paused behind it) and looks at each
+ * every check interval: it claims a run nobody owns and trains it, watches a run another trainer owns (and takes it
+ * over when that owner's lease lapses), commits a run that has ended. Once it trains, it leaves the group, so the
+ * requests on its partitions, its own run's included, go to the trainers that are still free: a queued run never
+ * waits behind a busy trainer while another is free, and the membership never has to survive hours of training
+ * ({@code max.poll.interval.ms} cannot be exceeded). It joins again when its run ends. When a trainer dies, its
+ * run's request is with a free trainer already (or goes to the next one that joins), which resumes the run once the
+ * lease has expired.
+ *
+ * <p>A plain Kafka consumer rather than an {@code @Incoming} channel: it leaves and rejoins the group with the
+ * trainer's state, pauses single partitions and commits a partition's request out of band when its run ends; the
+ * connector offers none of this per record.
  */
 public final class RunQueue implements AutoCloseable {
 
@@ -73,21 +80,26 @@ public final class RunQueue implements AutoCloseable {
 
     private void loop() {
         try {
-            consumer.subscribe(List.of(config.topic()), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    // the new holder commits these requests when their runs end; a run training here goes on
-                    // (ownership is the lease's, not the partition's)
-                    partitions.forEach(held::remove);
-                }
-
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    LOG.debugf("run queue partitions assigned: %s", partitions);
-                }
-            });
+            boolean member = false;
             long nextCheck = 0;
             while (!closing) {
+                if (runs.busy()) {
+                    if (member) {
+                        // the requests held here (this run's too) go to the trainers that are free
+                        consumer.unsubscribe();
+                        held.clear();
+                        member = false;
+                        LOG.infof("training: left the run queue's group %s until the run ends", config.group());
+                    }
+                    Thread.sleep(config.checkInterval().toMillis());
+                    continue;
+                }
+                if (!member) {
+                    consumer.subscribe(List.of(config.topic()), rebalanceListener());
+                    member = true;
+                    nextCheck = 0;
+                    LOG.infof("free: joined the run queue's group %s", config.group());
+                }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(config.pollInterval())) {
                     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
                     consumer.pause(List.of(partition));
@@ -99,15 +111,34 @@ public final class RunQueue implements AutoCloseable {
                     nextCheck = System.currentTimeMillis() + config.checkInterval().toMillis();
                 }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (WakeupException e) {
             if (!closing) {
                 LOG.errorf(e, "run queue consumer woken unexpectedly");
             }
         } catch (RuntimeException e) {
-            LOG.errorf(e, "run queue consumer failed: this trainer takes no more runs");
+            if (!closing) {
+                LOG.errorf(e, "run queue consumer failed: this trainer takes no more runs");
+            }
         } finally {
             consumer.close(Duration.ofSeconds(10));
         }
+    }
+
+    private ConsumerRebalanceListener rebalanceListener() {
+        return new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                // the new holder commits these requests when their runs end
+                partitions.forEach(held::remove);
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                LOG.debugf("run queue partitions assigned: %s", partitions);
+            }
+        };
     }
 
     private void checkHeld() {
@@ -115,6 +146,9 @@ public final class RunQueue implements AutoCloseable {
             ConsumerRecord<String, byte[]> record = entry.getValue();
             String runId = record.value() == null ? record.key() : new String(record.value(), StandardCharsets.UTF_8);
             RunManager.Take take = runs.take(runId);
+            if (take == RunManager.Take.TRAINING_HERE) {
+                return;
+            }
             if (take == RunManager.Take.ENDED) {
                 try {
                     consumer.commitSync(Map.of(entry.getKey(), new OffsetAndMetadata(record.offset() + 1)));
