@@ -29,8 +29,12 @@ public record LauncherSettings(
         Path importRoot,
         Map<String, String> serviceEnvironment) {
 
-    /** Settings of the services the launcher passes on to them: the trainer's queue and lease timings. */
-    static final String SERVICE_SETTING_PREFIX = "SIGNSTREAM_TRAINER_";
+    /**
+     * Settings of the services the launcher passes on to them: the trainer's queue, lease and stall timings, and how
+     * long the services' REST calls wait for the object store.
+     */
+    static final java.util.List<String> SERVICE_SETTING_PREFIXES = java.util.List.of("SIGNSTREAM_TRAINER_",
+            "SIGNSTREAM_OBJECT_STORE_RETRY_");
 
     public static LauncherSettings fromEnvironment(Map<String, String> env) {
         Path repository = Path.of(env.getOrDefault("SIGNSTREAM_REPO", ".")).toAbsolutePath().normalize();
@@ -61,7 +65,7 @@ public record LauncherSettings(
     private static Map<String, String> serviceEnvironment(Map<String, String> env) {
         Map<String, String> passed = new java.util.TreeMap<>();
         env.forEach((key, value) -> {
-            if (key.startsWith(SERVICE_SETTING_PREFIX)) {
+            if (SERVICE_SETTING_PREFIXES.stream().anyMatch(key::startsWith)) {
                 passed.put(key, value);
             }
         });
