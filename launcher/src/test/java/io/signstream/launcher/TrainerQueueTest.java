@@ -94,8 +94,9 @@ class TrainerQueueTest {
     @AfterAll
     void stopStack() {
         if (stack != null) {
-            stack.down();
-            assertTrue(StackFixture.allStopped(state));
+            // everything this stack started, also when it failed half-way up (no stack.json yet)
+            stack.stopStarted();
+            assertTrue(state == null || StackFixture.allStopped(state));
         }
     }
 
