@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * @param formatVersion layout version of this manifest (1)
  * @param createdAt ISO-8601 instant the checkpoint was completed
  * @param normalization the stamp description of the data trained on (NormalizationStamps#describe)
+ * @param writer the process that wrote the checkpoint and the ownership generation it held the run under; null in
+ *        checkpoints written before runs had owners (and by writers that do not own runs, e.g. tests)
  */
 public record CheckpointManifest(
         int formatVersion,
@@ -26,7 +28,8 @@ public record CheckpointManifest(
         long createdAtEpochMs,
         String normalization,
         Map<String, Double> metrics,
-        List<FileEntry> files) {
+        List<FileEntry> files,
+        Writer writer) {
 
     public static final int FORMAT_VERSION = 1;
 
@@ -36,6 +39,20 @@ public record CheckpointManifest(
 
     /** One file of the checkpoint, as it was written. */
     public record FileEntry(String name, long size, String sha256) {
+    }
+
+    /**
+     * Who wrote a checkpoint: the owner id of the trainer process and the generation (epoch) of its ownership of the
+     * run. Generations of one run only grow, so the manifests of a run, in the order they were written, show every
+     * hand-over of the run and never two owners at once.
+     */
+    public record Writer(String owner, long generation) {
+    }
+
+    /** A manifest without a writer (checkpoints of runs without ownership). */
+    public CheckpointManifest(int formatVersion, String runId, int epoch, String createdAt, long createdAtEpochMs,
+            String normalization, Map<String, Double> metrics, List<FileEntry> files) {
+        this(formatVersion, runId, epoch, createdAt, createdAtEpochMs, normalization, metrics, files, null);
     }
 
     public CheckpointManifest {

@@ -64,6 +64,28 @@ public final class CheckpointStore {
      */
     public CheckpointManifest write(CheckpointRef ref, Map<String, byte[]> files, String normalization,
             Map<String, Double> metrics) {
+        return write(ref, files, normalization, metrics, null, WriteFence.NONE);
+    }
+
+    /**
+     * Checked before every object a checkpoint write puts or removes: throws (and so ends the write, the manifest
+     * unwritten) when the writer no longer owns the run. The check and the write it guards are two requests, see the
+     * README ("Ownership") for the window this leaves.
+     */
+    @FunctionalInterface
+    public interface WriteFence {
+        WriteFence NONE = object -> {
+        };
+
+        void check(String object);
+    }
+
+    /**
+     * {@link #write(CheckpointRef, Map, String, Map)} by an owner of the run: {@code fence} is checked before each
+     * object, and the manifest names the writer.
+     */
+    public CheckpointManifest write(CheckpointRef ref, Map<String, byte[]> files, String normalization,
+            Map<String, Double> metrics, CheckpointManifest.Writer writer, WriteFence fence) {
         if (files.isEmpty()) {
             throw new IllegalArgumentException("a checkpoint needs at least one file");
         }
@@ -73,18 +95,22 @@ public final class CheckpointStore {
                 throw new IllegalArgumentException("'" + name + "' cannot be a checkpoint file name");
             }
         }
+        fence.check(ref.prefix());
         damage(ref).ifPresent(this::quarantine);
+        fence.check(ref.object(CheckpointFiles.MANIFEST));
         remove(ref.object(CheckpointFiles.MANIFEST));
         List<CheckpointManifest.FileEntry> entries = new ArrayList<>();
         for (Map.Entry<String, byte[]> file : new TreeMap<>(files).entrySet()) {
             byte[] content = file.getValue();
+            fence.check(ref.object(file.getKey()));
             put(ref.object(file.getKey()), content, "application/octet-stream");
             entries.add(new CheckpointManifest.FileEntry(file.getKey(), content.length, sha256(content)));
         }
         Instant now = Instant.now();
         CheckpointManifest manifest = new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, ref.runId(), ref.epoch(),
                 now.toString(), now.toEpochMilli(), normalization,
-                metrics == null ? Map.of() : new TreeMap<>(metrics), entries);
+                metrics == null ? Map.of() : new TreeMap<>(metrics), entries, writer);
+        fence.check(ref.object(CheckpointFiles.MANIFEST));
         put(ref.object(CheckpointFiles.MANIFEST), manifest.toJson(), "application/json");
         return manifest;
     }

@@ -246,4 +246,25 @@ class CheckpointStoreTest {
         assertEquals(manifest, CheckpointManifest.fromJson(manifest.toJson()));
         assertThrows(CheckpointException.class, () -> CheckpointManifest.fromJson("{not json".getBytes()));
     }
+
+    @Test
+    void manifestNamesItsWriterAndAFencedWriteLeavesNoManifest() {
+        String runId = newRunId();
+        CheckpointManifest.Writer writer = new CheckpointManifest.Writer("trainer-a", 3);
+        store.write(new CheckpointRef(runId, 1), files(1), NORMALIZATION, Map.of(), writer,
+                CheckpointStore.WriteFence.NONE);
+        assertEquals(writer, store.latest(runId).orElseThrow().writer());
+
+        // the owner loses the run after the first file: the write ends there and epoch 2 never gets a manifest
+        int[] checks = {0};
+        CheckpointStore.WriteFence lostAfterFirstFile = object -> {
+            if (++checks[0] > 3) {
+                throw new IllegalStateException("lost the run");
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> store.write(new CheckpointRef(runId, 2), files(2),
+                NORMALIZATION, Map.of(), writer, lostAfterFirstFile));
+        assertEquals(1, store.latest(runId).orElseThrow().epoch());
+        assertEquals(List.of(1), store.list(runId).stream().map(CheckpointManifest::epoch).toList());
+    }
 }

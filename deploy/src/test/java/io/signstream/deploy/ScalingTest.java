@@ -12,7 +12,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.signstream.contract.Topics;
 
-/** Normalization and evaluation scale out, within the partitions they consume; the trainer never does. */
+/**
+ * Normalization and evaluation scale out, within the partitions they consume; the trainer scales by the runs queued or
+ * training.
+ */
 class ScalingTest {
 
     /**
@@ -53,13 +56,48 @@ class ScalingTest {
         });
     }
 
+    /**
+     * Trainer pods share the run queue and may overlap (runs are fenced by their lease, not by the pod count), but a
+     * rollout never asks for an extra pod: on the gpu overlay that would be an extra GPU.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"dev", "gpu"})
-    void theTrainerRunsOneReplicaReplacedNotOverlapped(String overlay) {
+    void theTrainerScalesAndARolloutReplacesOnePodWithoutAnExtraOne(String overlay) {
         JsonNode trainer = Manifests.overlay(overlay).get("Deployment", Repository.TRAINER);
-        assertEquals(1, trainer.path("spec").path("replicas").asInt(), "trainer replicas");
-        assertEquals("Recreate", trainer.path("spec").path("strategy").path("type").asText(),
-                "a rolling update would run two trainers on one run");
+        assertTrue(trainer.path("spec").path("replicas").asInt() >= 1, "trainer replicas");
+        JsonNode strategy = trainer.path("spec").path("strategy");
+        assertEquals("RollingUpdate", strategy.path("type").asText(), "trainer rollout");
+        assertEquals(0, strategy.path("rollingUpdate").path("maxSurge").asInt(-1), "a surge pod would need a spare GPU");
+        assertEquals(1, strategy.path("rollingUpdate").path("maxUnavailable").asInt(), "one pod at a time");
+    }
+
+    /**
+     * The trainer's KEDA object scales from zero on the lag of the trainers' own consumer group on the run queue (the
+     * runs queued or training), one pod per run, never more pods than the queue has partitions.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "gpu"})
+    void theTrainerScalesFromZeroOnTheRunQueuesLag(String overlay) {
+        Manifests keda = Manifests.render(Repository.deployDir().resolve("optional/keda"));
+        Manifests m = Manifests.overlay(overlay);
+        String service = Repository.TRAINER;
+        ServiceConfig.Effective config = ServiceConfig.of(service)
+                .resolve(PodEnvironment.of(m, Manifests.container(m.get("Deployment", service), service)).variables);
+
+        JsonNode scaled = keda.get("ScaledObject", service);
+        assertEquals(service, scaled.path("spec").path("scaleTargetRef").path("name").asText());
+        assertEquals(0, scaled.path("spec").path("minReplicaCount").asInt(-1), "no GPU held while no run wants one");
+        JsonNode trigger = scaled.path("spec").path("triggers").get(0);
+        assertEquals("kafka", trigger.path("type").asText());
+        assertEquals(config.get("signstream.trainer.queue.topic"), trigger.path("metadata").path("topic").asText(),
+                "lag topic");
+        assertEquals(config.get("signstream.trainer.queue.group"), trigger.path("metadata").path("consumerGroup")
+                .asText(), "consumer group whose lag is watched");
+        assertEquals("1", trigger.path("metadata").path("lagThreshold").asText(), "one pod per queued or training run");
+        String topic = config.get("signstream.trainer.queue.topic");
+        int max = scaled.path("spec").path("maxReplicaCount").asInt();
+        assertTrue(max >= 1 && max <= m.get("KafkaTopic", topic).path("spec").path("partitions").asInt(),
+                "maxReplicaCount within the partitions of " + topic);
     }
 
     @ParameterizedTest

@@ -28,12 +28,21 @@ public record LauncherSettings(
         Map<ServiceSpec, Integer> servicePorts,
         String bindHost,
         Path importRoot,
-        boolean kafkaAuth) {
+        boolean kafkaAuth,
+        Map<String, String> serviceEnvironment) {
+
+    /**
+     * Settings of the services the launcher passes on to them: the trainer's queue, lease and stall timings, and how
+     * long the services' REST calls wait for the object store.
+     */
+    static final java.util.List<String> SERVICE_SETTING_PREFIXES = java.util.List.of("SIGNSTREAM_TRAINER_",
+            "SIGNSTREAM_OBJECT_STORE_RETRY_");
 
     /** The same settings with the embedded broker authenticating every client. */
     public LauncherSettings withKafkaAuth() {
         return new LauncherSettings(repository, home, externalBootstrapServers, externalObjectStoreEndpoint, accessKey,
-                secretKey, bucket, kafkaPort, objectStorePort, servicePorts, bindHost, importRoot, true);
+                secretKey, bucket, kafkaPort, objectStorePort, servicePorts, bindHost, importRoot, true,
+                serviceEnvironment);
     }
 
     public static LauncherSettings fromEnvironment(Map<String, String> env) {
@@ -59,7 +68,8 @@ public record LauncherSettings(
                 ports,
                 env.getOrDefault("SIGNSTREAM_BIND_HOST", "127.0.0.1"),
                 Path.of(env.getOrDefault("SIGNSTREAM_IMPORT_ROOT", home.toString())).toAbsolutePath().normalize(),
-                kafkaAuth(env.getOrDefault("SIGNSTREAM_KAFKA_AUTH", "none")));
+                kafkaAuth(env.getOrDefault("SIGNSTREAM_KAFKA_AUTH", "none")),
+                serviceEnvironment(env));
     }
 
     private static boolean kafkaAuth(String value) {
@@ -68,6 +78,16 @@ public record LauncherSettings(
             case "", "none" -> false;
             default -> throw new IllegalArgumentException("SIGNSTREAM_KAFKA_AUTH=" + value + ": use scram or none");
         };
+    }
+
+    private static Map<String, String> serviceEnvironment(Map<String, String> env) {
+        Map<String, String> passed = new java.util.TreeMap<>();
+        env.forEach((key, value) -> {
+            if (SERVICE_SETTING_PREFIXES.stream().anyMatch(key::startsWith)) {
+                passed.put(key, value);
+            }
+        });
+        return Map.copyOf(passed);
     }
 
     private static String blankToNull(String value) {

@@ -10,13 +10,15 @@ public final class Main {
 
     static final String USAGE = String.join("\n",
             "usage: ./signstream <command>",
-            "  up [--kafka-auth] start Kafka, the object store and the four services; wait until ready\n"
-                    + "                   (--kafka-auth, or SIGNSTREAM_KAFKA_AUTH=scram: Kafka with SASL and ACLs, each service its own principal)",
+            "  up [--kafka-auth] [--trainers N]",
+            "                   start Kafka, the object store and the four services (N trainer processes sharing",
+            "                   the run queue, default 1); wait until ready. --kafka-auth (or SIGNSTREAM_KAFKA_AUTH=scram):",
+            "                   Kafka with SASL and ACLs, each service its own principal",
             "  down             stop everything 'up' started",
             "  status           what runs, where",
             "  publish DIR      bulk-import a PHOENIX-layout folder through the ingest service",
             "  train [--epochs N] [--batch-size N] [--lr X] [--model small|default] [--seed N] [--max-frames N]",
-            "                   start a training run and follow it",
+            "                   queue a training run (any free trainer takes it) and follow it",
             "  eval RUN [--split dev|test] [--checkpoint latest|best|EPOCH] [--beam N]",
             "                   evaluate a run's checkpoint and print WER",
             "  demo [--tiny] [--data demo|signers] [--epochs N] [--glosses N] [--train-samples N] [--keep-up]\n                   synthetic data -> publish -> normalize -> train -> evaluate -> report\n                   (--data signers: the harder set, dev/test signed by signers training never sees)",
@@ -53,7 +55,8 @@ public final class Main {
         switch (command) {
             case "up" -> {
                 Options options = Options.parse(args, 0);
-                (options.has("kafka-auth") ? new Stack(settings.withKafkaAuth(), progress) : stack).up();
+                Stack target = options.has("kafka-auth") ? new Stack(settings.withKafkaAuth(), progress) : stack;
+                target.up(java.util.EnumSet.allOf(ServiceSpec.class), Integer.parseInt(options.get("trainers", "1")));
             }
             case "down" -> {
                 return stack.down().isEmpty() ? 0 : 1;

@@ -53,6 +53,19 @@ public enum ServiceSpec {
         return defaultPort;
     }
 
+    /**
+     * The process name (in stack.json, its log under logs/) of the {@code index}-th copy of the service, 1 first:
+     * {@code trainer-service}, {@code trainer-service-2}, ...
+     */
+    public String processName(int index) {
+        return index == 1 ? module : module + "-" + index;
+    }
+
+    /** The key of the {@code index}-th copy's port in stack.json: {@code TRAINER}, {@code TRAINER_2}, ... */
+    public String portKey(int index) {
+        return index == 1 ? name() : name() + "_" + index;
+    }
+
     /** The runnable Quarkus application Maven builds in the module. */
     public Path runnerJar(Path repository) {
         return repository.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");

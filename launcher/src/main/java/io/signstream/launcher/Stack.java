@@ -52,6 +52,17 @@ public final class Stack {
 
     /** The same with only some of the services (e.g. the data path: ingest and normalization). */
     public StackState up(java.util.Set<ServiceSpec> services) {
+        return up(services, 1);
+    }
+
+    /**
+     * The same with {@code trainers} trainer processes ({@code up --trainers N}): they share the run queue, each
+     * trains one run at a time, on its own port (free ports with {@code SIGNSTREAM_PORTS=auto}, else 8083, 8183, ...).
+     */
+    public StackState up(java.util.Set<ServiceSpec> services, int trainers) {
+        if (trainers < 1) {
+            throw new IllegalArgumentException("--trainers must be at least 1, not " + trainers);
+        }
         Optional<StackState> running = StackState.read(settings.home()).filter(this::allAlive);
         if (running.isPresent()) {
             progress.stage("stack already up (" + settings.home().resolve("stack.json") + ")");
@@ -114,6 +125,18 @@ public final class Stack {
 
         Map<String, Integer> ports = new LinkedHashMap<>();
         settings.servicePorts().forEach((service, port) -> ports.put(service.name(), port));
+        List<Instance> instances = new ArrayList<>();
+        for (ServiceSpec service : services) {
+            instances.add(new Instance(service, 1));
+            if (service == ServiceSpec.TRAINER) {
+                for (int index = 2; index <= trainers; index++) {
+                    int base = settings.servicePorts().get(ServiceSpec.TRAINER);
+                    ports.put(service.portKey(index), settings.kafkaPort() == 0 ? portOrFree(0)
+                            : base + 100 * (index - 1));
+                    instances.add(new Instance(service, index));
+                }
+            }
+        }
         Path auth = settings.home().resolve("auth");
         LocalAuth.in(auth);
         StackState state = new StackState(bootstrap, endpoint, settings.accessKey(), settings.secretKey(),
@@ -122,21 +145,28 @@ public final class Stack {
             ensureOpen();
             state.write(settings.home());
         }
-        for (ServiceSpec service : services) {
+        for (Instance instance : instances) {
             synchronized (lifecycle) {
                 ensureOpen();
-                long pid = startService(service, state);
-                processes.put(service.module(), pid);
-                started.put(service.module(), pid);
+                long pid = startService(instance.service(), instance.index(), state);
+                processes.put(instance.name(), pid);
+                started.put(instance.name(), pid);
                 state.write(settings.home());
             }
         }
-        for (ServiceSpec service : services) {
-            awaitReady(service, state);
+        for (Instance instance : instances) {
+            awaitReady(instance.service(), instance.index(), state);
         }
         progress.stage("stack up: Kafka " + bootstrap + ", object store " + endpoint + ", services on ports "
                 + ports.values());
         return state;
+    }
+
+    /** One process of a service: the {@code index}-th copy (several trainers). */
+    private record Instance(ServiceSpec service, int index) {
+        String name() {
+            return service.processName(index);
+        }
     }
 
     /**
@@ -160,7 +190,7 @@ public final class Stack {
         synchronized (lifecycle) {
             ensureOpen();
             Map<String, Long> processes = new LinkedHashMap<>(state.processes());
-            long pid = startService(service, state);
+            long pid = startService(service, 1, state);
             processes.put(service.module(), pid);
             started.put(service.module(), pid);
             restarted = new StackState(state.bootstrapServers(), state.objectStoreEndpoint(), state.accessKey(),
@@ -168,7 +198,7 @@ public final class Stack {
                     state.authDirectory(), state.kafkaPasswords());
             restarted.write(settings.home());
         }
-        awaitReady(service, restarted);
+        awaitReady(service, 1, restarted);
         return restarted;
     }
 
@@ -229,9 +259,12 @@ public final class Stack {
             boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
             String line = String.format("%-24s pid %-8d %s", name, pid, alive ? "running" : "NOT RUNNING");
             for (ServiceSpec service : ServiceSpec.values()) {
-                if (service.module().equals(name) && alive) {
-                    line += isReady(state.get().serviceUrl(service)) ? ", ready at " : ", not ready at ";
-                    line += state.get().serviceUrl(service);
+                for (int index = 1; index <= Math.max(1, state.get().copies(service)); index++) {
+                    if (service.processName(index).equals(name) && alive) {
+                        String url = state.get().serviceUrl(service, index);
+                        line += isReady(url) ? ", ready at " : ", not ready at ";
+                        line += url;
+                    }
                 }
             }
             lines.add(line);
@@ -239,16 +272,17 @@ public final class Stack {
         return lines;
     }
 
-    private long startService(ServiceSpec service, StackState state) {
-        progress.stage("starting " + service.module() + " on port " + state.servicePorts().get(service.name()));
-        Path log = settings.home().resolve("logs").resolve(service.module() + ".log");
+    private long startService(ServiceSpec service, int index, StackState state) {
+        int port = state.servicePorts().get(service.portKey(index));
+        progress.stage("starting " + service.processName(index) + " on port " + port);
+        Path log = settings.home().resolve("logs").resolve(service.processName(index) + ".log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(service.jvmOptions());
         // Nothing secret on the command line (other users can read it in ps): the secret goes by environment.
         command.addAll(List.of(
                 "-Dquarkus.http.host=" + settings.bindHost(),
-                "-Dquarkus.http.port=" + state.servicePorts().get(service.name()),
+                "-Dquarkus.http.port=" + port,
                 "-Dkafka.bootstrap.servers=" + state.bootstrapServers(),
                 "-Dsignstream.object-store.endpoint=" + state.objectStoreEndpoint(),
                 "-Dsignstream.object-store.access-key=" + state.accessKey(),
@@ -269,27 +303,29 @@ public final class Stack {
             builder.environment().put("SIGNSTREAM_INGEST_IMPORT_ROOT", settings.importRoot().toString());
             builder.environment().put("DJL_OFFLINE", "true");
             builder.environment().put("OPT_OUT_TRACKING", "true");
+            builder.environment().putAll(settings.serviceEnvironment());
             return builder.start().pid();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + service.module(), e);
         }
     }
 
-    private void awaitReady(ServiceSpec service, StackState state) {
-        long pid = state.processes().get(service.module());
+    private void awaitReady(ServiceSpec service, int index, StackState state) {
+        long pid = state.processes().get(service.processName(index));
+        String url = state.serviceUrl(service, index);
         long deadline = System.nanoTime() + SERVICE_START_TIMEOUT.toNanos();
-        while (!isReady(state.serviceUrl(service))) {
+        while (!isReady(url)) {
             if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                throw new IllegalStateException(service.module() + " exited during start; see "
-                        + settings.home().resolve("logs").resolve(service.module() + ".log"));
+                throw new IllegalStateException(service.processName(index) + " exited during start; see "
+                        + settings.home().resolve("logs").resolve(service.processName(index) + ".log"));
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(service.module() + " not ready after "
+                throw new IllegalStateException(service.processName(index) + " not ready after "
                         + SERVICE_START_TIMEOUT.toSeconds() + " s; see its log under " + settings.home().resolve("logs"));
             }
             sleep(500);
         }
-        progress.stage(service.module() + " ready at " + state.serviceUrl(service));
+        progress.stage(service.processName(index) + " ready at " + url);
     }
 
     static boolean isReady(String baseUrl) {

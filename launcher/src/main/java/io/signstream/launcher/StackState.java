@@ -66,7 +66,38 @@ public record StackState(
     private static final Duration LAUNCHER_TOKEN_LIFETIME = Duration.ofHours(12);
 
     public String serviceUrl(ServiceSpec service) {
-        return "http://127.0.0.1:" + servicePorts.get(service.name());
+        return serviceUrl(service, 1);
+    }
+
+    /** The {@code index}-th copy of a service ({@code up --trainers N} starts N trainers), 1 first. */
+    public String serviceUrl(ServiceSpec service, int index) {
+        Integer port = servicePorts.get(service.portKey(index));
+        if (port == null) {
+            throw new IllegalArgumentException("the stack has no " + service.processName(index));
+        }
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** How many copies of the service the stack started. */
+    public int copies(ServiceSpec service) {
+        int copies = 0;
+        while (servicePorts.containsKey(service.portKey(copies + 1)) && processes.containsKey(
+                service.processName(copies + 1))) {
+            copies++;
+        }
+        return copies;
+    }
+
+    /** The pid of the {@code index}-th copy of a service. */
+    public long pid(ServiceSpec service, int index) {
+        return processes.get(service.processName(index));
+    }
+
+    /** A client of the {@code index}-th copy of a service, with the role its writes need. */
+    public ServiceClient client(ServiceSpec service, int index) {
+        String token = LocalAuth.in(Path.of(authDirectory)).token("signstream-launcher", List.of(service.role()),
+                LAUNCHER_TOKEN_LIFETIME);
+        return new ServiceClient(serviceUrl(service, index), token);
     }
 
     /** A client of {@code service} whose token carries the role the service's writes need. */

@@ -115,7 +115,8 @@ final class Workflow {
     TrainingFollow train(Map<String, Object> request) {
         JsonNode run = trainer.post("/runs", request);
         String runId = run.path("runId").asText();
-        progress.stage("training run " + runId + " started on " + run.path("device").asText("the trainer"));
+        progress.stage("training run " + runId + " " + run.path("status").asText("queued").toLowerCase(java.util.Locale.ROOT)
+                + ": the first free trainer takes it");
         List<Double> learningRates = new ArrayList<>();
         int lastEpochSeen = 0;
         long lastStepReported = -1;

@@ -13,14 +13,21 @@ final class StackFixture {
     }
 
     static LauncherSettings isolatedSettings() {
+        return isolatedSettings(Map.of());
+    }
+
+    /** The same with more environment for the launcher (e.g. {@code SIGNSTREAM_TRAINER_*} passed to the services). */
+    static LauncherSettings isolatedSettings(Map<String, String> environment) {
         try {
             Path home = Files.createTempDirectory("signstream-launcher-test-");
             // Surefire runs in the module directory; the services are built in its sibling modules.
             Path repository = Path.of("").toAbsolutePath().getParent();
-            return LauncherSettings.fromEnvironment(Map.of(
+            Map<String, String> env = new java.util.HashMap<>(environment);
+            env.putAll(Map.of(
                     "SIGNSTREAM_REPO", repository.toString(),
                     "SIGNSTREAM_HOME", home.toString(),
                     "SIGNSTREAM_PORTS", "auto"));
+            return LauncherSettings.fromEnvironment(env);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

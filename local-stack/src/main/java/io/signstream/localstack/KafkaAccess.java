@@ -31,6 +31,8 @@ public final class KafkaAccess {
     /** The consumer groups of the services' SmallRye channels (mp.messaging.incoming.*.group.id). */
     public static final String NORMALIZATION_GROUP = "signstream-normalization";
     public static final String EVALUATOR_GROUP = "signstream-evaluator";
+    /** The trainers' run queue (signstream.trainer.queue.group): a plain consumer that commits a request when its run ends. */
+    public static final String TRAINER_GROUP = "signstream-trainers";
 
     /** Operations on one named resource (literal name, from any host). */
     public record Grant(ResourceType resourceType, String name, Set<AclOperation> operations) {
@@ -73,7 +75,8 @@ public final class KafkaAccess {
 
     /**
      * The system's principals. The trainer and the evaluator read features.normalized through feature-stream, which
-     * assigns partitions itself and commits nothing: no consumer group, so no group ACL.
+     * assigns partitions itself and commits nothing: no consumer group, so no group ACL. Every trainer both queues
+     * runs on training.requests (POST /runs on any pod) and takes them from it as a member of the trainers' group.
      */
     public static final List<Principal> DEFAULT = List.of(
             new Principal(INGEST, List.of(Grant.write(Topics.FEATURES_RAW))),
@@ -85,7 +88,10 @@ public final class KafkaAccess {
                     Grant.write(Topics.FEATURES_REJECTED))),
             new Principal(TRAINER, List.of(
                     Grant.read(Topics.FEATURES_NORMALIZED),
-                    Grant.write(Topics.TRAINING_EVENTS))),
+                    Grant.write(Topics.TRAINING_EVENTS),
+                    Grant.write(Topics.TRAINING_REQUESTS),
+                    Grant.read(Topics.TRAINING_REQUESTS),
+                    Grant.group(TRAINER_GROUP))),
             new Principal(EVALUATOR, List.of(
                     Grant.read(Topics.TRAINING_EVENTS),
                     Grant.group(EVALUATOR_GROUP),

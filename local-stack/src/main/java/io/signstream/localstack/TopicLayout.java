@@ -29,6 +29,9 @@ public final class TopicLayout {
             new TopicSpec(Topics.FEATURES_NORMALIZED, 4, FEATURE_TOPIC_CONFIG),
             new TopicSpec(Topics.FEATURES_REJECTED, 1, FEATURE_TOPIC_CONFIG),
             new TopicSpec(Topics.TRAINING_EVENTS, 1, EVENT_TOPIC_CONFIG),
+            // the run queue: partitions bound how many trainers take requests at once (a busy trainer holds the
+            // request of its run uncommitted, see trainer-service's RunQueue)
+            new TopicSpec(Topics.TRAINING_REQUESTS, 6, EVENT_TOPIC_CONFIG),
             new TopicSpec(Topics.EVALUATION_RESULTS, 1, EVENT_TOPIC_CONFIG));
 
     private TopicLayout() {

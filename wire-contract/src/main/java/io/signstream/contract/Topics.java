@@ -7,6 +7,8 @@ public final class Topics {
     public static final String FEATURES_NORMALIZED = "features.normalized";
     public static final String FEATURES_REJECTED = "features.rejected";
     public static final String TRAINING_EVENTS = "training.events";
+    /** The run queue: one record per run to train (key = run id), taken by trainer pods of one consumer group. */
+    public static final String TRAINING_REQUESTS = "training.requests";
     public static final String EVALUATION_RESULTS = "evaluation.results";
 
     /** Largest record the system is configured for: 16 MiB (a raw sample of 600 frames is ~15.6 MB). */

@@ -29,7 +29,10 @@ import io.signstream.trainer.domain.RunOptions;
 import io.signstream.trainer.domain.RunState;
 import io.signstream.trainer.storage.ObjectStoreConfig;
 
-/** Training runs: start one, watch it, stop it. One run at a time per trainer. */
+/**
+ * Training runs: queue one, watch it, stop it, from any trainer pod (with the run queue; without it, one run at a time
+ * on the trainer asked).
+ */
 @Path("/runs")
 public class RunResource {
 
@@ -184,6 +187,13 @@ public class RunResource {
         return Response.fromResponse(error(Response.Status.SERVICE_UNAVAILABLE, ErrorReasons.OBJECT_STORE_UNAVAILABLE,
                 e.getMessage())).header("Retry-After", Math.max(1, objectStore.retry().retryAfter().toSeconds()))
                 .build();
+    }
+
+    /** The broker did not take the run request: 503 with Retry-After; the run is FAILED and can be resumed. */
+    @ServerExceptionMapper
+    public Response queueUnavailable(RunManager.QueueUnavailableException e) {
+        return Response.fromResponse(error(Response.Status.SERVICE_UNAVAILABLE, "BROKER_UNAVAILABLE", e.getMessage()))
+                .header("Retry-After", Math.max(1, objectStore.retry().retryAfter().toSeconds())).build();
     }
 
     @ServerExceptionMapper

@@ -23,12 +23,21 @@ import io.signstream.trainer.domain.RunManager;
 import io.signstream.trainer.domain.TrainingRun;
 import io.signstream.trainer.messaging.EpochReader;
 import io.signstream.trainer.messaging.TrainingEventPublisher;
+import io.signstream.trainer.ownership.LeaseConfig;
+import io.signstream.trainer.ownership.LeaseStore;
+import io.signstream.trainer.ownership.Leases;
+import io.signstream.trainer.queue.RunQueue;
+import io.signstream.trainer.queue.RunQueueConfig;
+import io.signstream.trainer.queue.RunRequestPublisher;
 import io.signstream.trainer.storage.ObjectStoreClientsBean;
 import io.signstream.trainer.storage.ObjectStoreConfig;
 import io.signstream.trainer.storage.RunRepository;
 import io.signstream.trainer.storage.TrainingCheckpoints;
 
-/** Builds the trainer's parts from configuration, and resumes an interrupted run at startup. */
+/**
+ * Builds the trainer's parts from configuration; at startup joins the run queue (or, without it, resumes an
+ * interrupted run), and at shutdown gives its run back.
+ */
 @ApplicationScoped
 public class TrainerBeans {
 
@@ -59,6 +68,8 @@ public class TrainerBeans {
     @Identifier("default-kafka-broker")
     Map<String, Object> kafkaSettings;
 
+    private RunQueue runQueue;
+
     @Produces
     @Singleton
     ObjectStoreClientsBean objectStoreClients(ObjectStoreConfig config) {
@@ -82,16 +93,46 @@ public class TrainerBeans {
     @Produces
     @Singleton
     RunManager runManager(ObjectStoreClientsBean clients, ObjectStoreConfig config, TrainingEventPublisher events,
-            FeatureStreamConfig stream) {
+            FeatureStreamConfig stream, RunQueueConfig queueConfig, LeaseConfig leaseConfig,
+            RunRequestPublisher requests) {
         MinioClient client = clients.run();
         TrainingRun.Environment env = new TrainingRun.Environment(stream,
                 new TrainingCheckpoints(new CheckpointStore(client, bucket)), new RunRepository(client, bucket), events,
                 new EpochReader.Settings(shuffleBuffer, bucketBatches, prefetchBatches), logEverySteps,
                 TeacherSession::create);
-        return new RunManager(env, new RunRepository(clients.requests(), bucket), config.retry().pendingInterval());
+        RunManager.Queue queue = null;
+        if (queueConfig.enabled()) {
+            // leases are read and written with the run's client: a short outage delays a renewal, not the run
+            Leases leases = new Leases(new LeaseStore(client, bucket), ownerId(leaseConfig), leaseConfig.duration(),
+                    leaseConfig.claimSettle());
+            queue = new RunManager.Queue(leases, requests, leaseConfig.renewEvery());
+            LOG.infof("trainer %s takes runs from %s (group %s); lease %s, renewed every %s", leases.owner(),
+                    queueConfig.topic(), queueConfig.group(), leaseConfig.duration(), leaseConfig.renewEvery());
+        }
+        return new RunManager(env, new RunRepository(clients.requests(), bucket), config.retry().pendingInterval(),
+                queue);
     }
 
-    void onStart(@Observes StartupEvent event, RunManager runs) {
+    /** The pod's name on Kubernetes (its host name) and the pid: unique per process, readable in manifests. */
+    static String ownerId(LeaseConfig config) {
+        return config.ownerId().orElseGet(() -> {
+            String host = System.getenv("HOSTNAME");
+            if (host == null || host.isBlank()) {
+                try {
+                    host = java.net.InetAddress.getLocalHost().getHostName();
+                } catch (java.io.IOException e) {
+                    host = "trainer";
+                }
+            }
+            return host + "-" + ProcessHandle.current().pid();
+        });
+    }
+
+    void onStart(@Observes StartupEvent event, RunManager runs, RunQueueConfig queueConfig) {
+        if (runs.queued()) {
+            runQueue = new RunQueue(bootstrapServers, FeatureStreamConfig.connectionSettings(kafkaSettings), queueConfig, runs, "trainer-run-queue").start();
+            return;
+        }
         if (!resumeOnStart) {
             return;
         }
@@ -104,6 +145,10 @@ public class TrainerBeans {
     }
 
     void onStop(@Observes ShutdownEvent event, RunManager runs) {
+        // the run first (halted, lease released), then the group: the request goes to a trainer that can claim it
         runs.shutdown();
+        if (runQueue != null) {
+            runQueue.close();
+        }
     }
 }

@@ -18,11 +18,19 @@ import org.jboss.logging.Logger;
 
 import io.signstream.checkpoint.CheckpointRef;
 import io.signstream.checkpoint.s3.ObjectStoreFailures;
+import io.signstream.trainer.ownership.Leases;
+import io.signstream.trainer.ownership.RunOwnership;
+import io.signstream.trainer.queue.RunRequests;
 import io.signstream.trainer.storage.RunRepository;
 
 /**
- * One run at a time per trainer: starts, stops and lists runs, and at startup resumes the run the previous pod
- * was training when it died (status STARTING or RUNNING in its run.json).
+ * One run at a time per trainer: starts, stops and lists runs.
+ *
+ * <p>With the run queue ({@link Queue}, the default), POST /runs records the run QUEUED and publishes a request; the
+ * trainer whose queue consumer holds the request claims the run's lease when it is free ({@link #take}) and trains it
+ * under that ownership, renewing the lease, writing its progress and looking for a stop request every
+ * {@link Queue#renewEvery()}. Without it (single-trainer mode), POST /runs starts the run here, and at startup the
+ * run the previous pod was training when it died (STARTING or RUNNING in its run.json) is resumed.
  */
 public final class RunManager {
 
@@ -58,6 +66,32 @@ public final class RunManager {
         }
     }
 
+    /** The broker did not take the run request: the run is FAILED with this reason and can be resumed. */
+    public static final String QUEUE_UNAVAILABLE = "QUEUE_UNAVAILABLE";
+
+    /** The run could not be put on the run queue (the broker did not acknowledge the request). */
+    public static final class QueueUnavailableException extends RuntimeException {
+        public QueueUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * The run queue's parts: where requests go, how this process claims runs, how often it renews what it owns.
+     */
+    public record Queue(Leases leases, RunRequests requests, Duration renewEvery) {
+    }
+
+    /** What the run queue's consumer does with a request it holds, after {@link #take}. */
+    public enum Take {
+        /** This trainer trains the run: keep the request (uncommitted) until the run ends. */
+        TRAINING_HERE,
+        /** The run ended (or is unknown): commit the request. */
+        ENDED,
+        /** Another trainer owns it, or this one is busy, or the store does not answer: look again later. */
+        WAITING
+    }
+
     /** The object store does not answer (after the short retries of a REST call): try again later. */
     public static final String OBJECT_STORE_UNAVAILABLE = "OBJECT_STORE_UNAVAILABLE";
 
@@ -88,17 +122,27 @@ public final class RunManager {
     private final Map<String, RunState> pending = new ConcurrentHashMap<>();
     private volatile Instant storeFailingSince;
     private final ScheduledExecutorService pendingWriter;
+    private final Queue queue;
+    /** The lease this process holds for {@link #active}; null without the queue or between runs. */
+    private RunOwnership ownership;
+    /** Set when the pod shuts down: nothing more is taken from the queue. */
+    private volatile boolean draining;
 
     public RunManager(TrainingRun.Environment env) {
         this(env, env.runs(), Duration.ofSeconds(5));
+    }
+
+    public RunManager(TrainingRun.Environment env, RunRepository requests, Duration pendingInterval) {
+        this(env, requests, pendingInterval, null);
     }
 
     /**
      * @param requests run.json access for REST calls (short retries)
      * @param pendingInterval how often a final status that could not be written is tried again
      */
-    public RunManager(TrainingRun.Environment env, RunRepository requests, Duration pendingInterval) {
+    public RunManager(TrainingRun.Environment env, RunRepository requests, Duration pendingInterval, Queue queue) {
         this.env = env;
+        this.queue = queue;
         this.requests = requests;
         this.pendingWriter = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "run-status-writer");
@@ -107,6 +151,15 @@ public final class RunManager {
         });
         long every = Math.max(1, pendingInterval.toMillis());
         pendingWriter.scheduleWithFixedDelay(this::writePending, every, every, TimeUnit.MILLISECONDS);
+        if (queue != null) {
+            long renew = Math.max(1, queue.renewEvery().toMillis());
+            pendingWriter.scheduleWithFixedDelay(this::tendOwnedRun, renew, renew, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Whether runs go through the run queue (several trainers) rather than start on the trainer asked. */
+    public boolean queued() {
+        return queue != null;
     }
 
     /** Final states still waiting for the bucket, by run id. */
@@ -186,8 +239,14 @@ public final class RunManager {
         return env;
     }
 
-    /** Starts a run; {@code runId} null picks one. */
+    /**
+     * Starts a run ({@code runId} null picks one): with the run queue, records it QUEUED and publishes its request;
+     * without, starts it on this trainer.
+     */
     public synchronized RunState start(String runId, RunOptions options) {
+        if (queue != null) {
+            return submit(runId, options);
+        }
         ensureIdle();
         String id = runId == null || runId.isBlank() ? newRunId() : runId;
         CheckpointRef.requireValidRunId(id);
@@ -201,6 +260,159 @@ public final class RunManager {
         active = run;
         active.start();
         return initial;
+    }
+
+    private RunState submit(String runId, RunOptions options) {
+        String id = runId == null || runId.isBlank() ? newRunId() : runId;
+        CheckpointRef.requireValidRunId(id);
+        absorbUnsaved();
+        if (pending.containsKey(id) || stored(id).isPresent()) {
+            throw new ConflictException("run " + id + " exists already: choose another id");
+        }
+        RunState queued = TrainingRun.queuedState(id, options, env);
+        save(queued);
+        publishRequest(queued);
+        LOG.infof("run %s queued", id);
+        return queued;
+    }
+
+    /** Publishes the run's request; when the broker does not take it, run.json says FAILED (resumable). */
+    private void publishRequest(RunState queued) {
+        try {
+            queue.requests().publish(queued.runId());
+        } catch (RuntimeException e) {
+            RunState failed = queued.with(RunStatus.FAILED, "could not be queued: " + e.getMessage())
+                    .withReason(QUEUE_UNAVAILABLE);
+            try {
+                save(failed);
+            } catch (RuntimeException saving) {
+                LOG.warnf("run %s: could not write its FAILED status either: %s", queued.runId(), saving.getMessage());
+            }
+            throw new QueueUnavailableException("run " + queued.runId() + " could not be queued (" + e.getMessage()
+                    + "); it is FAILED and can be resumed once the broker answers", e);
+        }
+    }
+
+    /**
+     * The run queue's consumer holds the request of {@code runId}: trains the run here when it is free and this
+     * trainer is idle (claiming its lease, resuming it from its newest intact checkpoint when it has one), tells the
+     * consumer to commit the request when the run has ended, and to wait otherwise.
+     */
+    public Take take(String runId) {
+        try {
+            Optional<RunState> stored = stored(runId);
+            if (stored.isEmpty()) {
+                LOG.warnf("a run request names run %s, which has no run.json: dropped", runId);
+                return Take.ENDED;
+            }
+            if (stored.get().status().isFinal()) {
+                return Take.ENDED;
+            }
+            synchronized (this) {
+                Optional<TrainingRun> running = active();
+                if (running.isPresent()) {
+                    return running.get().runId().equals(runId) ? Take.TRAINING_HERE : Take.WAITING;
+                }
+                if (draining || !queue.leases().claimable(runId)) {
+                    return Take.WAITING;
+                }
+                Optional<RunOwnership> claimed = queue.leases().claim(runId);
+                if (claimed.isEmpty()) {
+                    return Take.WAITING;
+                }
+                return trainOwned(claimed.get());
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("run %s: cannot look at it now (%s); trying again", runId, e.getMessage());
+            return Take.WAITING;
+        }
+    }
+
+    /** Starts or resumes a run this process just claimed; called with the lock held. */
+    private Take trainOwned(RunOwnership owned) {
+        String runId = owned.runId();
+        try {
+            // read again after the claim: the previous owner may have ended the run just before its lease lapsed
+            RunState fresh = stored(runId).orElseThrow(() -> new UnknownRunException(runId));
+            if (fresh.status().isFinal()) {
+                owned.release();
+                return Take.ENDED;
+            }
+            if (queue.leases().store().stopRequested(runId)) {
+                owned.check(RunRepository.object(runId));
+                save(fresh.with(RunStatus.STOPPED, "stopped on request while no trainer trained it"
+                        + (fresh.lastCheckpoint() == null ? "" : "; last checkpoint " + fresh.lastCheckpoint())));
+                queue.leases().store().clearStopRequest(runId);
+                owned.release();
+                return Take.ENDED;
+            }
+            boolean fresh0 = fresh.lastCheckpoint() == null && (fresh.epochLosses() == null
+                    || fresh.epochLosses().isEmpty());
+            TrainingRun run = fresh.status() == RunStatus.QUEUED && fresh0
+                    ? TrainingRun.startQueued(fresh, env, owned)
+                    : TrainingRun.resume(fresh, env, "resuming (was " + fresh.status()
+                            + (fresh.owner() == null ? "" : " on " + fresh.owner() + ", generation "
+                                    + fresh.ownerGeneration()) + ")", owned);
+            LOG.infof("run %s taken from the queue by %s (generation %d): %s", runId, queue.leases().owner(),
+                    owned.generation(), fresh0 ? "starting" : "resuming from its newest intact checkpoint");
+            active = run;
+            ownership = owned;
+            run.start();
+            return Take.TRAINING_HERE;
+        } catch (RuntimeException e) {
+            owned.release();
+            throw e;
+        }
+    }
+
+    /**
+     * Every {@link Queue#renewEvery()} while this process owns a run: renews the lease, passes on a stop request
+     * found in the bucket, writes progress to run.json; gives the run up when another owner holds it; releases the
+     * lease when the run has ended.
+     */
+    void tendOwnedRun() {
+        TrainingRun run;
+        RunOwnership owned;
+        synchronized (this) {
+            run = active;
+            owned = ownership;
+        }
+        if (run == null || owned == null) {
+            return;
+        }
+        try {
+            if (!run.isAlive()) {
+                if (run.ownershipLost() == null) {
+                    absorbUnsaved();
+                    owned.release();
+                }
+                synchronized (this) {
+                    if (ownership == owned) {
+                        ownership = null;
+                    }
+                }
+                return;
+            }
+            owned.renew();
+            if (queue.leases().store().stopRequested(run.runId())) {
+                LOG.infof("run %s: stop requested through the bucket; it stops after the current step", run.runId());
+                run.requestStop();
+                queue.leases().store().clearStopRequest(run.runId());
+            }
+            run.saveProgress();
+        } catch (RunGuard.OwnershipLostException e) {
+            LOG.errorf("run %s: OWNERSHIP LOST, giving the run up without writing anything more: %s", run.runId(),
+                    e.getMessage());
+            run.halt();
+        } catch (RuntimeException e) {
+            LOG.warnf("run %s: lease renewal or progress write failed (%s); trying again in %s", run.runId(),
+                    e.getMessage(), queue.renewEvery());
+        }
+    }
+
+    /** This trainer trains a run now. */
+    public boolean busy() {
+        return active().isPresent();
     }
 
     public synchronized Optional<TrainingRun> active() {
@@ -219,7 +431,7 @@ public final class RunManager {
      */
     public StatusRead<Optional<RunState>> findStatus(String runId) {
         Optional<TrainingRun> live = active().filter(r -> r.runId().equals(runId));
-        if (live.isPresent()) {
+        if (live.isPresent() && queue == null) {
             return new StatusRead<>(Optional.of(live.get().snapshot()), null);
         }
         absorbUnsaved();
@@ -230,6 +442,9 @@ public final class RunManager {
         try {
             return new StatusRead<>(stored(runId), null);
         } catch (StoreUnavailableException e) {
+            if (live.isPresent()) {
+                return new StatusRead<>(Optional.of(live.get().snapshot()), null);
+            }
             RunState known = lastKnown.get(runId);
             if (known == null) {
                 throw e;
@@ -262,7 +477,10 @@ public final class RunManager {
             byId.putAll(lastKnown);
         }
         byId.putAll(pending);
-        live.ifPresent(r -> byId.put(r.runId(), r.snapshot()));
+        if (queue == null || stale != null) {
+            // with the queue, every trainer answers from the bucket (the owner writes progress there)
+            live.ifPresent(r -> byId.put(r.runId(), r.snapshot()));
+        }
         List<RunState> runs = new ArrayList<>(byId.values());
         runs.sort(java.util.Comparator.comparingLong(RunState::createdAtEpochMs).reversed());
         return new StatusRead<>(runs, stale);
@@ -274,10 +492,47 @@ public final class RunManager {
     }
 
     public RunState stop(String runId) {
-        TrainingRun run = active().filter(r -> r.runId().equals(runId)).orElseThrow(() -> new ConflictException(
-                "run " + runId + " is not running on this trainer"));
-        run.requestStop();
-        return run.snapshot();
+        Optional<TrainingRun> here = active().filter(r -> r.runId().equals(runId));
+        if (queue == null || here.isPresent()) {
+            TrainingRun run = here.orElseThrow(() -> new ConflictException(
+                    "run " + runId + " is not running on this trainer"));
+            run.requestStop();
+            return run.snapshot();
+        }
+        return stopQueued(runId);
+    }
+
+    /**
+     * A stop for a run this trainer does not train: a QUEUED run that nobody owns is stopped here (under a claimed
+     * lease); otherwise a stop request goes to the bucket, where its owner finds it within
+     * {@link Queue#renewEvery()} (or the trainer that takes it next, before training).
+     */
+    private RunState stopQueued(String runId) {
+        RunState stored = stored(runId).orElseThrow(() -> new UnknownRunException(runId));
+        if (stored.status().isFinal()) {
+            throw new ConflictException("run " + runId + " is " + stored.status() + ": it is not running");
+        }
+        try {
+            store("requesting a stop of " + runId, () -> {
+                queue.leases().store().requestStop(runId, queue.leases().owner());
+                return runId;
+            });
+            if (stored.status() == RunStatus.QUEUED) {
+                synchronized (this) {
+                    if (!draining) {
+                        Optional<RunOwnership> claimed = queue.leases().claim(runId);
+                        if (claimed.isPresent()) {
+                            trainOwned(claimed.get());
+                            return stored(runId).orElse(stored);
+                        }
+                    }
+                }
+            }
+        } catch (RunGuard.OwnershipLostException e) {
+            LOG.infof("run %s: another trainer took it while it was being stopped; the stop request stays", runId);
+        }
+        LOG.infof("run %s: stop requested; its owner %s stops it after its current step", runId, stored.owner());
+        return stored;
     }
 
     /**
@@ -308,6 +563,19 @@ public final class RunManager {
                     + ": only a FAILED or STOPPED run can be resumed"
                     + (stored.status().isActive() ? " (a STARTING or RUNNING run is resumed by the trainer that starts"
                             + " next, if its own trainer died)" : ""));
+        }
+        if (queue != null) {
+            store("clearing a stop request of " + runId, () -> {
+                queue.leases().store().clearStopRequest(runId);
+                return runId;
+            });
+            RunState queued = stored.with(RunStatus.QUEUED, "queued again on request (was " + stored.status() + ": "
+                    + stored.message() + ")");
+            save(queued);
+            publishRequest(queued);
+            LOG.infof("run %s queued again on request (it was %s at epoch %d, last checkpoint %s)", runId,
+                    stored.status(), stored.epoch(), stored.lastCheckpoint());
+            return queued;
         }
         ensureIdle();
         LOG.infof("resuming run %s on request (it was %s at epoch %d, last checkpoint %s)", runId, stored.status(),
@@ -343,12 +611,18 @@ public final class RunManager {
         return Optional.of(chosen);
     }
 
-    /** Pod shutdown: the run is halted without writing more, so the next trainer resumes it. */
+    /**
+     * Pod shutdown: the run is halted without writing more, so the next trainer resumes it; with the queue its lease
+     * is released, so that trainer need not wait for it to expire.
+     */
     public void shutdown() {
+        draining = true;
         pendingWriter.shutdownNow();
         TrainingRun run;
+        RunOwnership owned;
         synchronized (this) {
             run = active;
+            owned = ownership;
         }
         if (run != null && run.isAlive()) {
             LOG.infof("shutting down: halting run %s; the next trainer resumes it from its last checkpoint", run.runId());
@@ -358,6 +632,9 @@ public final class RunManager {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (owned != null && (run == null || run.ownershipLost() == null)) {
+            owned.release();
         }
     }
 

@@ -33,6 +33,9 @@ import io.signstream.teacher.diagnostics.TeacherDiagnostics.FeatureStatistics;
  *        counts at the other strides and the largest stride within the limit), from the scan at run start; null
  *        until the scan ends
  * @param firstBatch statistics of the first batch's (normalized) features, overall and per modality
+ * @param owner the trainer process that trains (or last trained) the run, null while it was never taken or for a run
+ *        of a trainer without the queue
+ * @param ownerGeneration the generation of that owner's lease on the run: it grows by one at every hand-over
  */
 public record RunState(
         String runId,
@@ -67,5 +70,26 @@ public record RunState(
         Feasibility feasibility,
         FeatureStatistics firstBatch,
         long createdAtEpochMs,
-        long updatedAtEpochMs) {
+        long updatedAtEpochMs,
+        String owner,
+        Long ownerGeneration) {
+
+    /** The same run with another status and message (queued again, stopped while queued), updated now. */
+    public RunState with(RunStatus newStatus, String newMessage) {
+        return new RunState(runId, newStatus, newMessage, newStatus == RunStatus.FAILED ? reason : null, options, device,
+                epoch, epochs, step, totalSteps, stepsPerEpoch, warmupSteps, loss, gradNorm, learningRate,
+                skippedBatches, consecutiveSkips, samplesPerSecond, etaSeconds, epochLosses, lastCheckpointEpoch,
+                lastCheckpoint, resumedFromEpoch, skippedCheckpoints, vocabularySize, normalization, refusedRecords,
+                featureDerivations, skippedSamples, feasibility, firstBatch, createdAtEpochMs,
+                System.currentTimeMillis(), owner, ownerGeneration);
+    }
+
+    /** The same with {@link #reason()} set (a run that could not be queued). */
+    public RunState withReason(String newReason) {
+        return new RunState(runId, status, message, newReason, options, device, epoch, epochs, step, totalSteps,
+                stepsPerEpoch, warmupSteps, loss, gradNorm, learningRate, skippedBatches, consecutiveSkips,
+                samplesPerSecond, etaSeconds, epochLosses, lastCheckpointEpoch, lastCheckpoint, resumedFromEpoch,
+                skippedCheckpoints, vocabularySize, normalization, refusedRecords, featureDerivations, skippedSamples,
+                feasibility, firstBatch, createdAtEpochMs, updatedAtEpochMs, owner, ownerGeneration);
+    }
 }

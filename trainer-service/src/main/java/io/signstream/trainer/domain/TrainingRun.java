@@ -66,8 +66,12 @@ public final class TrainingRun {
     private final boolean resume;
     private final long createdAt;
     private final Thread thread;
+    private final RunGuard guard;
+    /** One run.json write at a time, snapshot taken inside: a progress write never overtakes a newer status. */
+    private final Object saveLock = new Object();
 
     private volatile boolean stopRequested;
+    private volatile String ownershipLost;
     private volatile boolean halted;
     private volatile RunState unsavedFinalState;
 
@@ -115,7 +119,13 @@ public final class TrainingRun {
     private long trainingStartedNanos;
 
     private TrainingRun(String runId, RunOptions options, Environment env, boolean resume, long createdAt) {
+        this(runId, options, env, resume, createdAt, RunGuard.NONE);
+    }
+
+    private TrainingRun(String runId, RunOptions options, Environment env, boolean resume, long createdAt,
+            RunGuard guard) {
         CheckpointRef.requireValidRunId(runId);
+        this.guard = guard;
         this.runId = runId;
         this.options = options;
         this.env = env;
@@ -129,6 +139,23 @@ public final class TrainingRun {
         return new TrainingRun(runId, options, env, false, System.currentTimeMillis());
     }
 
+    /**
+     * A queued run taken from the run queue by its first owner: trained from the start, written under {@code guard}.
+     */
+    public static TrainingRun startQueued(RunState queued, Environment env, RunGuard guard) {
+        return new TrainingRun(queued.runId(), queued.options(), env, false, queued.createdAtEpochMs(), guard);
+    }
+
+    /** The state run.json holds while the run waits in the run queue. */
+    public static RunState queuedState(String runId, RunOptions options, Environment env) {
+        TrainingRun run = create(runId, options, env);
+        synchronized (run) {
+            run.status = RunStatus.QUEUED;
+            run.message = "queued: waiting for a free trainer";
+        }
+        return run.snapshot();
+    }
+
     /** Continues a run whose pod died, from its newest intact checkpoint (from scratch when it has none). */
     public static TrainingRun resume(RunState stored, Environment env) {
         return resume(stored, env, "resuming");
@@ -140,7 +167,13 @@ public final class TrainingRun {
      * never writes a run.json that forgot them.
      */
     public static TrainingRun resume(RunState stored, Environment env, String message) {
-        TrainingRun run = new TrainingRun(stored.runId(), stored.options(), env, true, stored.createdAtEpochMs());
+        return resume(stored, env, message, RunGuard.NONE);
+    }
+
+    /** {@link #resume(RunState, Environment, String)} by an owner of the run, every write checked by {@code guard}. */
+    public static TrainingRun resume(RunState stored, Environment env, String message, RunGuard guard) {
+        TrainingRun run = new TrainingRun(stored.runId(), stored.options(), env, true, stored.createdAtEpochMs(),
+                guard);
         synchronized (run) {
             run.epochLosses.addAll(stored.epochLosses() == null ? List.of() : stored.epochLosses());
             run.message = message;
@@ -211,7 +244,29 @@ public final class TrainingRun {
                 samplesPerSecond, etaSeconds, List.copyOf(epochLosses), lastCheckpointEpoch, lastCheckpoint,
                 resumedFromEpoch, skippedCheckpoints, vocabularySize, normalization, refused, derivations, skippedSamples,
                 feasibility, firstBatch, createdAt,
-                System.currentTimeMillis());
+                System.currentTimeMillis(), guard.writer() == null ? null : guard.writer().owner(),
+                guard.writer() == null ? null : guard.writer().generation());
+    }
+
+    /** Why this process gave the run up (another owner took it), null while it has not. */
+    public String ownershipLost() {
+        return ownershipLost;
+    }
+
+    /**
+     * Writes the run's progress to run.json between epochs (so every pod answers GET with a current step), through
+     * the same fence as every write. Does nothing once the run has ended or was halted.
+     */
+    public void saveProgress() {
+        if (halted || !thread.isAlive()) {
+            return;
+        }
+        synchronized (this) {
+            if (status != RunStatus.RUNNING) {
+                return;
+            }
+        }
+        save();
     }
 
     private void execute() {
@@ -225,7 +280,13 @@ public final class TrainingRun {
         } catch (Halted e) {
             LOG.warnf("run %s halted at epoch %d step %d: nothing more written; it resumes from its last checkpoint",
                     runId, epoch, step);
+        } catch (RunGuard.OwnershipLostException e) {
+            giveUp(e);
         } catch (Throwable e) {
+            if (e.getCause() instanceof RunGuard.OwnershipLostException lost) {
+                giveUp(lost);
+                return;
+            }
             if (halted) {
                 LOG.warnf("run %s halted at epoch %d step %d (%s)", runId, epoch, step, e.toString());
                 return;
@@ -239,6 +300,13 @@ public final class TrainingRun {
                 session.close();
             }
         }
+    }
+
+    private void giveUp(RunGuard.OwnershipLostException e) {
+        ownershipLost = e.getMessage();
+        halted = true;
+        LOG.errorf("run %s: OWNERSHIP LOST at epoch %d step %d, a write was refused and this process gives the run up "
+                + "without writing anything more: %s", runId, epoch, step, e.getMessage());
     }
 
     private int prepare() {
@@ -497,7 +565,7 @@ public final class TrainingRun {
         TrainingState state = new TrainingState(runId, end.epoch(), s.step(), s.totalSteps(), s.stepsPerEpoch(),
                 s.warmupSteps(), options, s.epochLosses(), s.skippedBatches(), s.device());
         CheckpointManifest manifest = env.checkpoints().write(ref, session, vocabulary, stamp, normalization, state,
-                metrics);
+                metrics, guard.writer(), guard::check);
         synchronized (this) {
             lastCheckpointEpoch = end.epoch();
             lastCheckpoint = ref.prefix();
@@ -546,6 +614,9 @@ public final class TrainingRun {
             save();
         } catch (Halted e) {
             return;
+        } catch (RunGuard.OwnershipLostException e) {
+            giveUp(e);
+            return;
         } catch (RuntimeException e) {
             // the bucket is away for longer than the retry deadline: the RunManager writes it when it answers again
             unsavedFinalState = snapshot();
@@ -580,8 +651,11 @@ public final class TrainingRun {
     }
 
     private void save() {
-        checkHalt();
-        env.runs().save(snapshot());
+        synchronized (saveLock) {
+            checkHalt();
+            guard.check(RunRepository.object(runId));
+            env.runs().save(snapshot());
+        }
     }
 
     private void publish(TrainingEvent.Type type, int eventEpoch, String prefix, Map<String, Double> metrics,

@@ -65,6 +65,14 @@ public final class TrainingCheckpoints {
 
     public CheckpointManifest write(CheckpointRef ref, TeacherSession session, Vocabulary vocabulary,
             NormalizationStamp stamp, String normalization, TrainingState state, Map<String, Double> metrics) {
+        return write(ref, session, vocabulary, stamp, normalization, state, metrics, null,
+                CheckpointStore.WriteFence.NONE);
+    }
+
+    /** The same by an owner of the run: each object checked by {@code fence}, the manifest naming {@code writer}. */
+    public CheckpointManifest write(CheckpointRef ref, TeacherSession session, Vocabulary vocabulary,
+            NormalizationStamp stamp, String normalization, TrainingState state, Map<String, Double> metrics,
+            CheckpointManifest.Writer writer, CheckpointStore.WriteFence fence) {
         Map<String, byte[]> files = new LinkedHashMap<>();
         ByteArrayOutputStream parameters = new ByteArrayOutputStream();
         session.saveParameters(parameters);
@@ -77,7 +85,7 @@ public final class TrainingCheckpoints {
         files.put(CheckpointFiles.NORMALIZATION, json(normalizationJson(stamp, normalization)));
         files.put(CheckpointFiles.METRICS, json(new TreeMap<>(metrics)));
         files.put(TRAINING_STATE, json(state));
-        return store.write(ref, files, normalization, metrics);
+        return store.write(ref, files, normalization, metrics, writer, fence);
     }
 
     /**
