@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 import io.minio.MinioClient;
 import io.signstream.checkpoint.CheckpointStore;
 import io.signstream.checkpoint.s3.ObjectStoreClients;
+import io.signstream.checkpoint.s3.ObjectStoreConfig;
 import io.signstream.checkpoint.s3.ObjectStoreProbe;
 import io.signstream.checkpoint.s3.ObjectStoreRetry;
 
@@ -48,6 +49,13 @@ public class ObjectStoreProducer {
                 config.health().timeout());
         return new Background(new CheckpointStore(client, config.bucket()), new EvaluationStore(client, config.bucket()),
                 retry, new ObjectStoreProbe(probe, config.bucket(), config.health().cache()));
+    }
+
+    /** What the shared readiness check (checkpoint-store's ObjectStoreReadiness) asks. */
+    @Produces
+    @Singleton
+    ObjectStoreProbe objectStoreProbe(Background background) {
+        return background.probe();
     }
 
     @Produces

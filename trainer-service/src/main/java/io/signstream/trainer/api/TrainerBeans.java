@@ -15,6 +15,8 @@ import io.minio.MinioClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.signstream.checkpoint.CheckpointStore;
+import io.signstream.checkpoint.s3.ObjectStoreConfig;
+import io.signstream.checkpoint.s3.ObjectStoreProbe;
 import io.signstream.featurestream.FeatureStreamConfig;
 import io.signstream.teacher.TeacherSession;
 import io.signstream.trainer.domain.RunManager;
@@ -22,7 +24,6 @@ import io.signstream.trainer.domain.TrainingRun;
 import io.signstream.trainer.messaging.EpochReader;
 import io.signstream.trainer.messaging.TrainingEventPublisher;
 import io.signstream.trainer.storage.ObjectStoreClientsBean;
-import io.signstream.trainer.storage.ObjectStoreConfig;
 import io.signstream.trainer.storage.RunRepository;
 import io.signstream.trainer.storage.TrainingCheckpoints;
 
@@ -57,6 +58,13 @@ public class TrainerBeans {
     @Singleton
     ObjectStoreClientsBean objectStoreClients(ObjectStoreConfig config) {
         return new ObjectStoreClientsBean(config);
+    }
+
+    /** What the shared readiness check (checkpoint-store's ObjectStoreReadiness) asks. */
+    @Produces
+    @Singleton
+    ObjectStoreProbe objectStoreProbe(ObjectStoreClientsBean clients) {
+        return clients.probe();
     }
 
     /** The run's client: requests retried up to {@code signstream.object-store.retry.deadline}. */
