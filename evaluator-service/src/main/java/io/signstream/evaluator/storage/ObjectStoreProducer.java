@@ -64,6 +64,13 @@ public class ObjectStoreProducer {
         return new CheckpointStore(client, config.bucket());
     }
 
+    /** Heartbeats are written by a background thread: one attempt's worth of retry, the next beat is the retry. */
+    @Produces
+    @Singleton
+    InstanceHeartbeats instanceHeartbeats(MinioClient client, ObjectStoreConfig config) {
+        return new InstanceHeartbeats(client, config.bucket());
+    }
+
     @Produces
     @Singleton
     EvaluationStore evaluationStore(MinioClient client, ObjectStoreConfig config) {
