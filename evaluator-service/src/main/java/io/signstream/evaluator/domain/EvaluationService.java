@@ -182,15 +182,20 @@ public class EvaluationService {
         try {
             java.util.Set<String> alive = instance.alive();
             for (Evaluation job : background.evaluations().loadAll()) {
-                if (job.status().isFinished() || evaluations.containsKey(job.id())
-                        || (job.owner() != null && alive.contains(job.owner()) && !instance.id().equals(job.owner()))) {
+                // this instance's own jobs are in its memory until they are stored finished: never swept here (a
+                // job read as RUNNING just before its result was stored must not be queued again)
+                if (job.status().isFinished() || instance.id().equals(job.owner())
+                        || (job.owner() != null && alive.contains(job.owner()))) {
                     continue;
                 }
                 synchronized (submitLock) {
                     if (queue.size() >= queueCapacity) {
                         return;
                     }
-                    if (evaluations.containsKey(job.id())) {
+                    // read again: the list may be seconds old, and the job finished or taken meanwhile
+                    Optional<Evaluation> current = background.evaluations().find(job.id());
+                    if (evaluations.containsKey(job.id()) || current.isEmpty() || current.get().status().isFinished()
+                            || !java.util.Objects.equals(current.get().owner(), job.owner())) {
                         continue;
                     }
                     Evaluation again = job.requeued().ownedBy(instance.id());
