@@ -108,8 +108,26 @@ final class ServiceConfig {
         return Collections.unmodifiableMap(plain);
     }
 
+    /**
+     * The service's own code and that of the project's libraries it depends on: a library's @ConfigMapping (e.g.
+     * checkpoint-store's ObjectStoreConfig) is read by the service that uses it.
+     */
     private static void scanCode(String service, Map<String, String> readInCode, Set<String> optional) {
-        Path sources = Repository.module(service).resolve("src/main/java");
+        scanModule(service, readInCode, optional);
+        Path pom = Repository.module(service).resolve("pom.xml");
+        if (Files.isRegularFile(pom)) {
+            Matcher dependency = Pattern.compile("<artifactId>([\\w.-]+)</artifactId>").matcher(Repository.read(pom));
+            while (dependency.find()) {
+                String module = dependency.group(1);
+                if (!module.equals(service) && Files.isRegularFile(Repository.module(module).resolve("pom.xml"))) {
+                    scanModule(module, readInCode, optional);
+                }
+            }
+        }
+    }
+
+    private static void scanModule(String module, Map<String, String> readInCode, Set<String> optional) {
+        Path sources = Repository.module(module).resolve("src/main/java");
         if (!Files.isDirectory(sources)) {
             return;
         }

@@ -3,6 +3,7 @@ package io.signstream.evaluator;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
@@ -261,16 +263,29 @@ class AutomaticEvaluationTest {
 
     /** Id of a job this test leaves RUNNING in the bucket, as a crashed instance would; RestartTest expects it finished. */
     static final String LEFT_RUNNING_ID = "ev-left-running-by-a-crash";
+    /** The owner named in that job: an instance that never wrote a heartbeat, so a dead one. */
+    static final String CRASHED_INSTANCE = "evaluator-crashed-0000";
 
     @Test
     @Order(5)
-    void aJobLeftRunningByACrashedInstanceIsInTheBucketForTheNextOne() {
+    void aJobLeftRunningByACrashedInstanceIsTakenOverAndVisibleThroughTheBucket() {
         EvaluationStore store = new EvaluationStore(minio, bucket);
         store.save(Evaluation.queued(LEFT_RUNNING_ID, Evaluation.TRIGGER_API,
                 new Evaluation.CheckpointInfo(RUN, 1, "epoch", TestData.NORMALIZATION), "dev",
-                io.signstream.evaluator.domain.DecoderSpec.greedy(), false).running());
-        // this instance read the bucket at its start: it does not know the job (only a restarted one will)
-        given().when().get("/evaluations/" + LEFT_RUNNING_ID).then().statusCode(404);
+                io.signstream.evaluator.domain.DecoderSpec.greedy(), false).running().ownedBy(CRASHED_INSTANCE));
+        // every instance answers from the bucket: this one sees a job it never queued, at once
+        JsonPath seen = given().when().get("/evaluations/" + LEFT_RUNNING_ID).then().statusCode(200).extract().jsonPath();
+        assertTrue(List.of("RUNNING", "QUEUED", "COMPLETED").contains(seen.getString("status")), seen.prettify());
+        // its owner has no heartbeat: this instance (the holder of training.events partition 0) takes it over
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String owner = CRASHED_INSTANCE;
+        while (CRASHED_INSTANCE.equals(owner) && System.nanoTime() < deadline) {
+            sleep(200);
+            owner = store.find(LEFT_RUNNING_ID).orElseThrow().owner();
+        }
+        assertNotEquals(CRASHED_INSTANCE, owner, "taken over by a live instance");
+        assertEquals(owner, given().when().get("/q/health/live").then().statusCode(200).extract().jsonPath()
+                .getString("checks.find { it.name == 'evaluation-worker' }.data.instance"), "this instance took it");
     }
 
     /** Greedy hypotheses of the dev samples from the checkpoint's own files, computed here without the service. */

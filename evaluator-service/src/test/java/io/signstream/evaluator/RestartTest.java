@@ -82,8 +82,8 @@ class RestartTest {
         assertEquals(automatic.samples().size(), job.getInt("samples.total"));
         assertTrue(job.getList("samples.items").size() > 0);
 
-        // a job the previous instance left RUNNING (it "crashed") is run again and completes: the same checkpoint,
-        // split and decoder as the automatic evaluation, so the same scores
+        // a job a crashed instance left RUNNING is run again (taken over by whichever instance swept first) and
+        // completes: the same checkpoint, split and decoder as the automatic evaluation, so the same scores
         JsonPath resumed = AutomaticEvaluationTest.awaitFinished(AutomaticEvaluationTest.LEFT_RUNNING_ID);
         assertEquals("COMPLETED", resumed.getString("status"), resumed.prettify());
         assertEquals(automatic.scores().wer(), resumed.getDouble("scores.wer"), 0.0);

@@ -16,6 +16,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param normalization the normalization stamp description of the evaluated data (equal to the checkpoint's)
  * @param samplesDone samples decoded so far (progress while RUNNING)
  * @param samples per-sample results, sorted by sample id (only when COMPLETED)
+ * @param owner the evaluator instance that queued or runs the job (its heartbeat is {@code evaluators/{owner}.json});
+ *        null in jobs stored before instances had ids: such an unfinished job belongs to nobody and is taken over
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Evaluation(
@@ -35,7 +37,8 @@ public record Evaluation(
         String createdAt,
         String startedAt,
         String finishedAt,
-        List<SampleResult> samples) {
+        List<SampleResult> samples,
+        String owner) {
 
     public static final String TRIGGER_API = "api";
     public static final String TRIGGER_TRAINING_EVENT = "training-event";
@@ -90,41 +93,47 @@ public record Evaluation(
     public static Evaluation queued(String id, String trigger, CheckpointInfo checkpoint, String split,
             DecoderSpec decoder, boolean phoenixCleanup) {
         return new Evaluation(id, EvaluationStatus.QUEUED, null, null, trigger, checkpoint, split, decoder,
-                phoenixCleanup, null, null, null, 0, Instant.now().toString(), null, null, null);
+                phoenixCleanup, null, null, null, 0, Instant.now().toString(), null, null, null, null);
     }
 
     public Evaluation running() {
         return new Evaluation(id, EvaluationStatus.RUNNING, null, null, trigger, checkpoint, split, decoder,
-                phoenixCleanup, null, null, null, 0, createdAt, Instant.now().toString(), null, null);
+                phoenixCleanup, null, null, null, 0, createdAt, Instant.now().toString(), null, null, owner);
     }
 
-    /** Back to QUEUED (a restart found it unfinished). */
+    /** The same job queued or run by another evaluator instance. */
+    public Evaluation ownedBy(String instance) {
+        return new Evaluation(id, status, reason, detail, trigger, checkpoint, split, decoder, phoenixCleanup,
+                normalization, scores, data, samplesDone, createdAt, startedAt, finishedAt, samples, instance);
+    }
+
+    /** Back to QUEUED (its owner died before finishing it). */
     public Evaluation requeued() {
         return new Evaluation(id, EvaluationStatus.QUEUED, null, null, trigger, checkpoint, split, decoder,
-                phoenixCleanup, null, null, null, 0, createdAt, null, null, null);
+                phoenixCleanup, null, null, null, 0, createdAt, null, null, null, owner);
     }
 
     public Evaluation progress(int done) {
         return new Evaluation(id, status, reason, detail, trigger, checkpoint, split, decoder, phoenixCleanup,
-                normalization, scores, data, done, createdAt, startedAt, finishedAt, samples);
+                normalization, scores, data, done, createdAt, startedAt, finishedAt, samples, owner);
     }
 
     public Evaluation completed(String dataNormalization, Scores result, DataSummary pass, List<SampleResult> perSample) {
         return new Evaluation(id, EvaluationStatus.COMPLETED, null, null, trigger, checkpoint, split, decoder,
                 phoenixCleanup, dataNormalization, result, pass, perSample.size(), createdAt, startedAt,
-                Instant.now().toString(), List.copyOf(perSample));
+                Instant.now().toString(), List.copyOf(perSample), owner);
     }
 
     public Evaluation failed(String failureReason, String failureDetail, DataSummary pass) {
         return new Evaluation(id, EvaluationStatus.FAILED, failureReason, failureDetail, trigger, checkpoint, split,
                 decoder, phoenixCleanup, null, null, pass, samplesDone, createdAt, startedAt, Instant.now().toString(),
-                null);
+                null, owner);
     }
 
     /** The same evaluation without per-sample results (listings, the results topic). */
     public Evaluation withoutSamples() {
         return samples == null ? this : new Evaluation(id, status, reason, detail, trigger, checkpoint, split, decoder,
-                phoenixCleanup, normalization, scores, data, samplesDone, createdAt, startedAt, finishedAt, null);
+                phoenixCleanup, normalization, scores, data, samplesDone, createdAt, startedAt, finishedAt, null, owner);
     }
 
     @JsonIgnore

@@ -33,14 +33,21 @@ import io.signstream.checkpoint.CheckpointStore;
 import io.signstream.checkpoint.IntactCheckpoint;
 import io.signstream.contract.proto.Split;
 import io.signstream.evaluator.messaging.EvaluationResultsPublisher;
+import io.signstream.evaluator.messaging.TrainingEventsOwnership;
 import io.signstream.evaluator.storage.EvaluationStore;
 import io.signstream.featurestream.FeatureStreamConfig;
 
 /**
  * Accepts evaluation jobs, runs them one at a time on a single worker thread (the model and the feature stream are
  * heavy; one evaluation at a time keeps memory predictable), keeps every job in the object store on each change of
- * state, and publishes each finished result. At startup it reads every stored evaluation back and re-queues the
- * ones a previous instance left unfinished, so a restart loses nothing.
+ * state, and publishes each finished result.
+ *
+ * <p>Several replicas share one bucket, and the bucket is the only truth: every query reads it, so every replica gives
+ * the same answer. Each job names its {@link Evaluation#owner() owner}, the instance that queued it (a POST's or a
+ * training event's receiver) and alone runs it. Jobs whose owner is dead (its heartbeat is older than the lease, see
+ * {@link EvaluatorInstance}) are taken over by one replica: the holder of partition 0 of training.events
+ * ({@link TrainingEventsOwnership}); with automatic evaluation off there is no group, and each instance sweeps
+ * (one replica is then assumed).
  */
 @ApplicationScoped
 public class EvaluationService {
@@ -89,6 +96,16 @@ public class EvaluationService {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    EvaluatorInstance instance;
+
+    @Inject
+    @io.smallrye.common.annotation.Identifier(TrainingEventsOwnership.NAME)
+    TrainingEventsOwnership trainingEvents;
+
+    @ConfigProperty(name = "signstream.evaluator.auto-evaluate")
+    boolean autoEvaluate;
+
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
@@ -118,6 +135,7 @@ public class EvaluationService {
     @ConfigProperty(name = "signstream.evaluator.decoder.beam-width")
     Optional<Integer> defaultBeamWidth;
 
+    /** This instance's unfinished jobs (and finished ones not yet stored), with the worker's latest progress. */
     private final Map<String, Evaluation> evaluations = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -126,25 +144,14 @@ public class EvaluationService {
     private DecoderSpec defaultDecoder;
     private Thread worker;
     private Evaluator evaluator;
+    private java.util.concurrent.ScheduledExecutorService sweeper;
+    private volatile long lastProgressSave;
 
     /** Events may arrive before this ran: {@link #submitForCheckpoint} waits for it (awaitReady). */
     void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent event) {
         defaultDecoder = DecoderSpec.of(defaultDecoderType,
                 DecoderSpec.BEAM.equalsIgnoreCase(defaultDecoderType.trim()) ? defaultBeamWidth.orElse(null) : null);
-        List<Evaluation> stored = store.loadAll();
-        for (Evaluation evaluation : stored) {
-            if (evaluation.status().isFinished()) {
-                // per-sample results stay in the bucket until asked for: memory holds summaries only
-                evaluations.put(evaluation.id(), evaluation.withoutSamples());
-            } else {
-                Evaluation again = evaluation.requeued();
-                evaluations.put(again.id(), again);
-                store.save(again);
-                queue.add(again.id());
-            }
-        }
-        LOG.infof("loaded %d stored evaluations from s3://%s/%s (%d re-queued)", stored.size(), store.bucket(),
-                EvaluationStore.PREFIX, queue.size());
+        instance.start();
         registry.gauge("signstream.evaluator.queue.depth", queue, LinkedBlockingQueue::size);
         FeatureStreamConfig streamConfig = FeatureStreamConfig.of(bootstrapServers).withTopic(normalizedTopic)
                 .withMaxFrames(maxFrames).withConsumerOverrides(FeatureStreamConfig.connectionSettings(kafkaSettings));
@@ -152,7 +159,67 @@ public class EvaluationService {
         worker = new Thread(this::work, "evaluation-worker");
         worker.setDaemon(true);
         worker.start();
+        // unfinished jobs of dead instances (a previous life of this pod among them) are taken over by one replica
+        sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "evaluation-takeover");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // each sweep reads every stored evaluation: twice per lease is often enough (a job waits at most 1.5 leases)
+        long every = Math.max(instance.heartbeatInterval().toMillis(), instance.lease().toMillis() / 2);
+        sweeper.scheduleWithFixedDelay(this::takeOverOrphans, 0, every, TimeUnit.MILLISECONDS);
         ready.countDown();
+    }
+
+    /** Whether this instance is the one that takes over jobs of dead instances now. */
+    public boolean takesOverOrphans() {
+        return !autoEvaluate || trainingEvents.holdsFirstPartition();
+    }
+
+    /**
+     * Queues here the unfinished jobs whose owner is dead (or unnamed: stored before owners existed). Only the holder
+     * of training.events partition 0 does it, so one replica takes each over; the new owner is written before the job
+     * is queued, and a worker runs a job only while the bucket still names its instance as the owner.
+     */
+    void takeOverOrphans() {
+        if (stopping.get() || !takesOverOrphans()) {
+            return;
+        }
+        try {
+            java.util.Set<String> alive = instance.alive();
+            for (Evaluation job : background.evaluations().loadAll()) {
+                // this instance's own jobs are in its memory until they are stored finished: never swept here (a
+                // job read as RUNNING just before its result was stored must not be queued again)
+                if (job.status().isFinished() || instance.id().equals(job.owner())
+                        || (job.owner() != null && alive.contains(job.owner()))) {
+                    continue;
+                }
+                synchronized (submitLock) {
+                    if (queue.size() >= queueCapacity) {
+                        return;
+                    }
+                    // read again: the list may be seconds old, and the job finished or taken meanwhile
+                    Optional<Evaluation> current = background.evaluations().find(job.id());
+                    if (evaluations.containsKey(job.id()) || current.isEmpty() || current.get().status().isFinished()
+                            || !java.util.Objects.equals(current.get().owner(), job.owner())) {
+                        continue;
+                    }
+                    Evaluation again = job.requeued().ownedBy(instance.id());
+                    background.evaluations().save(again);
+                    evaluations.put(again.id(), again);
+                    queue.add(again.id());
+                }
+                LOG.infof("took over evaluation %s (%s, owner %s is gone): queued again here", job.id(), job.status(),
+                        job.owner());
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("cannot look for evaluations of dead instances (tried again later): %s", e.getMessage());
+        }
+    }
+
+    /** False once the worker thread ended while the service is not stopping (liveness). */
+    public boolean workerAlive() {
+        return stopping.get() || worker == null || worker.isAlive();
     }
 
     /** Requests arriving while the stored evaluations are still being read wait for them (or get a 503). */
@@ -169,6 +236,9 @@ public class EvaluationService {
 
     void onStop(@Observes ShutdownEvent event) {
         stopping.set(true);
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
         if (worker != null) {
             worker.interrupt();
             try {
@@ -177,6 +247,8 @@ public class EvaluationService {
                 Thread.currentThread().interrupt();
             }
         }
+        // the jobs left here are orphans now: another replica takes them over without waiting for the lease
+        instance.stop();
     }
 
     public DecoderSpec defaultDecoder() {
@@ -201,9 +273,8 @@ public class EvaluationService {
                 throw new EvaluatorException(503, Reasons.QUEUE_FULL, queue.size()
                         + " evaluations are waiting already (signstream.evaluator.queue-capacity); try again later");
             }
-            enqueue(job);
+            return enqueue(job);
         }
-        return job;
     }
 
     /**
@@ -224,7 +295,9 @@ public class EvaluationService {
                     e.getMessage());
             return Optional.empty();
         }
-        Optional<Evaluation> existing = evaluations.values().stream()
+        // the bucket, not this instance's memory: the job may have been queued by the replica that held the partition
+        // before a rebalance gave it to this one
+        Optional<Evaluation> existing = background.evaluations().listByRun(runId).stream()
                 .filter(e -> Evaluation.TRIGGER_TRAINING_EVENT.equals(e.trigger()) && e.checkpoint().run().equals(runId)
                         && e.checkpoint().epoch() == epoch && "dev".equals(e.split()) && e.status() != EvaluationStatus.FAILED)
                 .filter(e -> manifest.isEmpty() || e.checkpoint().describes(manifest.get()))
@@ -244,18 +317,25 @@ public class EvaluationService {
         while (true) {
             synchronized (submitLock) {
                 if (queue.size() < queueCapacity) {
-                    enqueue(job);
-                    return Optional.of(job);
+                    return Optional.of(enqueue(job));
                 }
             }
             TimeUnit.MILLISECONDS.sleep(500);
         }
     }
 
-    /** The evaluation as held in memory: per-sample results only while a finished one is not yet stored. */
+    /**
+     * The evaluation as stored in the bucket (what every replica answers), with its per-sample results; a job of this
+     * instance whose newest state could not be written yet is answered from memory.
+     */
     public Optional<Evaluation> find(String id) {
         awaitReady();
-        return Optional.ofNullable(evaluations.get(id));
+        Optional<Evaluation> stored = store.find(id);
+        Evaluation mine = evaluations.get(id);
+        if (mine != null && (stored.isEmpty() || (mine.status().isFinished() && !stored.get().status().isFinished()))) {
+            return Optional.of(mine);
+        }
+        return stored;
     }
 
     /**
@@ -275,7 +355,8 @@ public class EvaluationService {
     /** Evaluations, oldest first, filtered by run, split and status when given. */
     public List<Evaluation> list(String run, Split split, EvaluationStatus status) {
         awaitReady();
-        return evaluations.values().stream()
+        List<Evaluation> stored = run == null ? store.loadAll() : store.listByRun(run);
+        return stored.stream().map(Evaluation::withoutSamples)
                 .filter(e -> run == null || e.checkpoint().run().equals(run))
                 .filter(e -> split == null || e.split().equals(splitName(split)))
                 .filter(e -> status == null || e.status() == status)
@@ -298,8 +379,7 @@ public class EvaluationService {
     /** True when the bucket holds a checkpoint of the run or this service has evaluated it. */
     public boolean runExists(String run) {
         awaitReady();
-        return evaluations.values().stream().anyMatch(e -> e.checkpoint().run().equals(run))
-                || !checkpoints.list(run).isEmpty();
+        return !checkpoints.list(run).isEmpty() || !store.listByRun(run).isEmpty();
     }
 
     /**
@@ -313,7 +393,7 @@ public class EvaluationService {
      */
     public Best best(String run) {
         awaitReady();
-        List<Evaluation> candidates = evaluations.values().stream()
+        List<Evaluation> candidates = store.listByRun(run).stream()
                 .filter(e -> e.isDevResultOf(run))
                 .sorted(Comparator.comparingDouble((Evaluation e) -> e.scores().wer())
                         .thenComparingInt(e -> e.checkpoint().epoch())
@@ -414,12 +494,21 @@ public class EvaluationService {
         }
     }
 
-    private void enqueue(Evaluation job) {
-        store.save(job);
+    /** Stores the job as this instance's and queues it here; the caller holds submitLock. */
+    private Evaluation enqueue(Evaluation queued) {
+        Evaluation job = queued.ownedBy(instance.id());
+        // in memory first: the takeover sweep never mistakes a job being stored for an orphan
         evaluations.put(job.id(), job);
+        try {
+            store.save(job);
+        } catch (RuntimeException e) {
+            evaluations.remove(job.id());
+            throw e;
+        }
         queue.add(job.id());
         LOG.infof("queued evaluation %s: %s epoch %d on %s with %s (%s)", job.id(), job.checkpoint().run(),
                 job.checkpoint().epoch(), job.split(), job.decoder(), job.trigger());
+        return job;
     }
 
     private void work() {
@@ -431,6 +520,10 @@ public class EvaluationService {
                 }
                 Evaluation job = evaluations.get(id);
                 if (job == null || job.status() != EvaluationStatus.QUEUED) {
+                    continue;
+                }
+                if (!stillMine(job)) {
+                    evaluations.remove(id);
                     continue;
                 }
                 runOne(job);
@@ -447,6 +540,26 @@ public class EvaluationService {
         }
     }
 
+    /**
+     * Whether the bucket still names this instance as the job's owner: an instance cut off from the bucket longer than
+     * the lease finds its jobs taken over when it comes back, and leaves them to their new owner.
+     */
+    private boolean stillMine(Evaluation job) {
+        try {
+            Optional<Evaluation> stored = background.evaluations().find(job.id());
+            if (stored.isPresent() && (stored.get().status().isFinished()
+                    || !instance.id().equals(stored.get().owner()))) {
+                LOG.infof("evaluation %s is %s with owner %s in the bucket: not run here", job.id(),
+                        stored.get().status(), stored.get().owner());
+                return false;
+            }
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warnf("cannot check the owner of evaluation %s, running it: %s", job.id(), e.getMessage());
+            return true;
+        }
+    }
+
     private void runOne(Evaluation queued) {
         Evaluation running = queued.running();
         evaluations.put(running.id(), running);
@@ -454,7 +567,7 @@ public class EvaluationService {
         Evaluation finished;
         long started = System.nanoTime();
         try {
-            finished = evaluator.run(running, progress -> evaluations.put(progress.id(), progress));
+            finished = evaluator.run(running, this::progress);
         } catch (Evaluator.EvaluationFailure e) {
             finished = running.failed(e.reason(), e.getMessage(), evaluator.dataSummary(e.summary()));
         } catch (EvaluatorException e) {
@@ -473,7 +586,7 @@ public class EvaluationService {
         }
         evaluations.put(finished.id(), finished);
         if (saveFinished(finished)) {
-            evaluations.put(finished.id(), finished.withoutSamples());
+            evaluations.remove(finished.id());
         }
         registry.timer("signstream.evaluator.evaluation.duration", "status", finished.status().name())
                 .record(Duration.ofNanos(System.nanoTime() - started));
@@ -482,6 +595,24 @@ public class EvaluationService {
             LOG.warnf("evaluation %s FAILED: %s: %s", finished.id(), finished.reason(), finished.detail());
         }
         publisher.publish(finished);
+    }
+
+    /**
+     * Progress of the running job: kept in memory and written to the bucket at most once per second, so that every
+     * replica shows the same samplesDone (best effort: a failed write is left to the next one).
+     */
+    private void progress(Evaluation progress) {
+        evaluations.put(progress.id(), progress);
+        long now = System.nanoTime();
+        if (now - lastProgressSave < TimeUnit.SECONDS.toNanos(1)) {
+            return;
+        }
+        lastProgressSave = now;
+        try {
+            store.save(progress);
+        } catch (RuntimeException e) {
+            LOG.debugf("progress of %s not stored: %s", progress.id(), e.getMessage());
+        }
     }
 
     private void save(Evaluation evaluation) {

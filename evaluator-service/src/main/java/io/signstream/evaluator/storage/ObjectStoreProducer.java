@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 import io.minio.MinioClient;
 import io.signstream.checkpoint.CheckpointStore;
 import io.signstream.checkpoint.s3.ObjectStoreClients;
+import io.signstream.checkpoint.s3.ObjectStoreConfig;
 import io.signstream.checkpoint.s3.ObjectStoreProbe;
 import io.signstream.checkpoint.s3.ObjectStoreRetry;
 
@@ -50,10 +51,24 @@ public class ObjectStoreProducer {
                 retry, new ObjectStoreProbe(probe, config.bucket(), config.health().cache()));
     }
 
+    /** What the shared readiness check (checkpoint-store's ObjectStoreReadiness) asks. */
+    @Produces
+    @Singleton
+    ObjectStoreProbe objectStoreProbe(Background background) {
+        return background.probe();
+    }
+
     @Produces
     @Singleton
     CheckpointStore checkpointStore(MinioClient client, ObjectStoreConfig config) {
         return new CheckpointStore(client, config.bucket());
+    }
+
+    /** Heartbeats are written by a background thread: one attempt's worth of retry, the next beat is the retry. */
+    @Produces
+    @Singleton
+    InstanceHeartbeats instanceHeartbeats(MinioClient client, ObjectStoreConfig config) {
+        return new InstanceHeartbeats(client, config.bucket());
     }
 
     @Produces

@@ -23,11 +23,11 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import io.signstream.checkpoint.s3.ObjectStoreConfig;
 import io.signstream.teacher.TeacherConfig;
 import io.signstream.trainer.domain.RunManager;
 import io.signstream.trainer.domain.RunOptions;
 import io.signstream.trainer.domain.RunState;
-import io.signstream.trainer.storage.ObjectStoreConfig;
 
 /**
  * Training runs: queue one, watch it, stop it, from any trainer pod (with the run queue; without it, one run at a time

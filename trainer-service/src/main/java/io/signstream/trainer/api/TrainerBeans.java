@@ -17,6 +17,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import io.signstream.checkpoint.CheckpointStore;
+import io.signstream.checkpoint.s3.ObjectStoreConfig;
+import io.signstream.checkpoint.s3.ObjectStoreProbe;
 import io.signstream.featurestream.FeatureStreamConfig;
 import io.signstream.teacher.TeacherSession;
 import io.signstream.trainer.domain.RunManager;
@@ -30,7 +32,6 @@ import io.signstream.trainer.queue.RunQueue;
 import io.signstream.trainer.queue.RunQueueConfig;
 import io.signstream.trainer.queue.RunRequestPublisher;
 import io.signstream.trainer.storage.ObjectStoreClientsBean;
-import io.signstream.trainer.storage.ObjectStoreConfig;
 import io.signstream.trainer.storage.RunRepository;
 import io.signstream.trainer.storage.TrainingCheckpoints;
 
@@ -74,6 +75,13 @@ public class TrainerBeans {
     @Singleton
     ObjectStoreClientsBean objectStoreClients(ObjectStoreConfig config) {
         return new ObjectStoreClientsBean(config);
+    }
+
+    /** What the shared readiness check (checkpoint-store's ObjectStoreReadiness) asks. */
+    @Produces
+    @Singleton
+    ObjectStoreProbe objectStoreProbe(ObjectStoreClientsBean clients) {
+        return clients.probe();
     }
 
     /** The run's client: requests retried up to {@code signstream.object-store.retry.deadline}. */

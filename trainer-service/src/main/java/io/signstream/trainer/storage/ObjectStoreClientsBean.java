@@ -2,6 +2,7 @@ package io.signstream.trainer.storage;
 
 import io.minio.MinioClient;
 import io.signstream.checkpoint.s3.ObjectStoreClients;
+import io.signstream.checkpoint.s3.ObjectStoreConfig;
 import io.signstream.checkpoint.s3.ObjectStoreProbe;
 import io.signstream.checkpoint.s3.ObjectStoreRetry;
 

@@ -1,11 +1,15 @@
-package io.signstream.trainer.storage;
+package io.signstream.checkpoint.s3;
 
 import java.time.Duration;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** {@code signstream.object-store.*}: where the bucket is, and how long the trainer waits for it. */
+/**
+ * {@code signstream.object-store.*}: where the bucket is, and how long a service waits for it. One mapping for the
+ * trainer and the evaluator (this library is indexed through its META-INF/beans.xml); a key only one of them uses
+ * ({@code retry.pending-interval}: the trainer's) has a default, so the other needs no value for it.
+ */
 @ConfigMapping(prefix = "signstream.object-store")
 public interface ObjectStoreConfig {
 
@@ -23,13 +27,13 @@ public interface ObjectStoreConfig {
 
     interface Retry {
         /**
-         * How long a request of the run (checkpoint files, run.json) is retried while the store is away before the
-         * run fails: an outage shorter than this costs no work.
+         * How long a request of a run (checkpoint files, run.json) or an evaluation (checkpoint reads, the result) is
+         * retried while the store is away before the run or evaluation fails: an outage shorter than this costs no work.
          */
         @WithDefault("3m")
         Duration deadline();
 
-        /** The same for requests made while a REST call waits (GET/POST /runs): short, they answer stale or 503. */
+        /** The same for requests made while a REST call waits: short, they answer stale or 503. */
         @WithDefault("2s")
         Duration requestDeadline();
 
@@ -47,7 +51,7 @@ public interface ObjectStoreConfig {
         @WithDefault("60s")
         Duration ioTimeout();
 
-        /** How often a final run status that could not be written (FAILED while the store was away) is tried again. */
+        /** Trainer: how often a final run status that could not be written (FAILED while the store was away) is tried again. */
         @WithDefault("5s")
         Duration pendingInterval();
 

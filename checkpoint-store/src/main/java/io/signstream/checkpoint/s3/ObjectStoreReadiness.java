@@ -1,4 +1,4 @@
-package io.signstream.trainer.api;
+package io.signstream.checkpoint.s3;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -8,22 +8,22 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-import io.signstream.checkpoint.s3.ObjectStoreProbe;
-import io.signstream.trainer.storage.ObjectStoreClientsBean;
-
-/** Not ready while the bucket does not answer (one HEAD, short timeout, answer cached a few seconds). */
+/**
+ * Not ready while the bucket does not answer (one HEAD, short timeout, answer cached a few seconds). Shared by the
+ * services that use the bucket; each produces the {@link ObjectStoreProbe} it built from {@link ObjectStoreConfig}.
+ */
 @Readiness
 @ApplicationScoped
 public class ObjectStoreReadiness implements HealthCheck {
 
     @Inject
-    ObjectStoreClientsBean clients;
+    ObjectStoreProbe probe;
 
     @Override
     public HealthCheckResponse call() {
-        ObjectStoreProbe.Result result = clients.probe().check();
+        ObjectStoreProbe.Result result = probe.check();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("object-store").status(result.up())
-                .withData("bucket", clients.probe().bucket()).withData("checkedAt", result.checkedAt().toString());
+                .withData("bucket", probe.bucket()).withData("checkedAt", result.checkedAt().toString());
         if (!result.up()) {
             response.withData("error", result.error()).withData("downSince", result.downSince().toString());
         }
