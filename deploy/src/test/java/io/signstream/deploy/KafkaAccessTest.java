@@ -85,8 +85,10 @@ class KafkaAccessTest {
 
     /**
      * What a service's configuration makes its clients do: each outgoing channel writes its topic, each enabled incoming
-     * channel reads its topic in its group (and writes its dead-letter topic), and a topic of signstream.topics.* that no
-     * channel uses is read through feature-stream (no group). The KafkaUser must allow exactly that.
+     * channel reads its topic in its group (and writes its dead-letter topic), a topic of signstream.topics.* that no
+     * channel uses is read through feature-stream (no group), and the trainer's run queue (a plain consumer, see
+     * trainer-service's RunQueue) reads signstream.trainer.queue.topic in signstream.trainer.queue.group. The
+     * KafkaUser must allow exactly that.
      */
     static Map<String, Set<String>> needed(ServiceConfig.Effective config) {
         Map<String, Set<String>> needed = new TreeMap<>();
@@ -115,6 +117,12 @@ class KafkaAccessTest {
         });
         config.withPrefix("signstream.topics.").values().stream().filter(t -> !channelTopics.contains(t))
                 .forEach(t -> needed.computeIfAbsent("topic " + t, k -> new TreeSet<>()).addAll(Set.of("read", "describe")));
+        String queueTopic = config.get("signstream.trainer.queue.topic");
+        if (queueTopic != null && !"false".equals(config.get("signstream.trainer.queue.enabled"))) {
+            needed.computeIfAbsent("topic " + queueTopic, k -> new TreeSet<>()).addAll(Set.of("read", "describe"));
+            needed.computeIfAbsent("group " + config.get("signstream.trainer.queue.group"), k -> new TreeSet<>())
+                    .add("read");
+        }
         return needed;
     }
 
@@ -137,7 +145,7 @@ class KafkaAccessTest {
     @Test
     void theConsumerGroupsOfTheLayoutAreTheServicesOwn() {
         Manifests m = Manifests.overlay("dev");
-        for (String service : List.of(KafkaAccess.NORMALIZATION, KafkaAccess.EVALUATOR)) {
+        for (String service : List.of(KafkaAccess.NORMALIZATION, KafkaAccess.EVALUATOR, KafkaAccess.TRAINER)) {
             ServiceConfig.Effective config = ServiceConfig.of(service).resolve(PodEnvironment.of(m, container(m, service)).variables);
             Set<String> groups = new TreeSet<>(needed(config).keySet());
             groups.removeIf(r -> !r.startsWith("group "));
@@ -145,7 +153,8 @@ class KafkaAccessTest {
             granted.removeIf(r -> !r.startsWith("group "));
             assertEquals(groups, granted, service + " consumer groups");
         }
-        assertTrue(acls(KafkaAccess.principal(KafkaAccess.TRAINER)).keySet().stream().noneMatch(r -> r.startsWith("group ")));
+        assertEquals(Set.of("group " + KafkaAccess.TRAINER_GROUP), acls(KafkaAccess.principal(KafkaAccess.TRAINER)).keySet()
+                .stream().filter(r -> r.startsWith("group ")).collect(java.util.stream.Collectors.toSet()));
         assertTrue(acls(KafkaAccess.principal(KafkaAccess.NORMALIZATION)).get("topic features.normalized").contains("write"));
     }
 

@@ -139,8 +139,19 @@ class ScalingTest {
                 "password", password.path("name").asText() + "/" + password.path("key").asText(),
                 "ca", m.ofKind("Kafka").get(0).path("metadata").path("name").asText() + "-cluster-ca-cert/ca.crt"), refs,
                 "KEDA's credentials: the lag reader's Secret (the password Strimzi sets on the user) and the cluster CA");
-        assertEquals(Map.of("group " + group, java.util.Set.of("describe"), "topic " + config.get("signstream.topics.raw"),
-                java.util.Set.of("describe")), KafkaAccessTest.acls(user), "the lag reader may only describe");
+        // exactly the groups and topics whose lag some ScaledObject watches (this one and the trainers' run queue)
+        Map<String, java.util.Set<String>> watched = new java.util.TreeMap<>();
+        for (JsonNode object : keda.ofKind("ScaledObject")) {
+            for (JsonNode kafka : object.path("spec").path("triggers")) {
+                assertEquals(trigger.path("authenticationRef").path("name").asText(),
+                        kafka.path("authenticationRef").path("name").asText(), Manifests.name(object) + " authenticates otherwise");
+                watched.put("group " + kafka.path("metadata").path("consumerGroup").asText(), java.util.Set.of("describe"));
+                watched.put("topic " + kafka.path("metadata").path("topic").asText(), java.util.Set.of("describe"));
+            }
+        }
+        assertEquals(java.util.Set.of("describe"), watched.get("group " + group));
+        assertEquals(java.util.Set.of("describe"), watched.get("topic " + config.get("signstream.topics.raw")));
+        assertEquals(watched, KafkaAccessTest.acls(user), "the lag reader may only describe what the triggers watch");
         assertTrue(Repository.read(Repository.deployDir().resolve("README.md")).contains(
                 "kubectl create secret generic " + password.path("name").asText()), "README.md does not create KEDA's Secret");
         int max = scaled.path("spec").path("maxReplicaCount").asInt();
