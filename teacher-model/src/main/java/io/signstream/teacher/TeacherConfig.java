@@ -134,7 +134,8 @@ public record TeacherConfig(
      * tokens of 32), encoders 64/48/32/32 and a 96-wide LSTM: the first round's 64/32-wide version underfitted signing
      * it was not shaped around (held-out-signer dev WER ~42% after 24 epochs, train WER far from 0) for ~25% more
      * step time. The auxiliary CTC loss (weight 1) is on: without it two of three seeds were still underfitting after
-     * 20 epochs (test WER 41.5% and 35.0%), with it the same seeds reached 16.7% and 15.8% (see
+     * 20 epochs (test WER 41.5% and 35.0%), with it the same seeds reached 16.7% and 15.8%, and planned for 22-26
+     * epochs three seeds reached 11.3-14.7% on the held-out test signer (see
      * teacher-model/benchmarks/results/signer-held-out-learning.md and the README). Weight averaging stays off: it was
      * ahead while the rate was high (test 19.6% against 21.9% at epoch 13 of 20) but not at the end of the cosine
      * schedule (17.4% against 16.7%), where the rate is near 0 and the trained weights barely move.
