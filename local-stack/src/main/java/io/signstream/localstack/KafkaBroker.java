@@ -67,8 +67,13 @@ public final class KafkaBroker implements AutoCloseable {
                     List.of("format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(), "--ignore-formatted"),
                     directory.resolve("format.log"), 120);
         }
+        // slf4j-simple (on the broker's classpath) writes to stderr, i.e. broker.log: warnings, errors and the
+        // server's start line, so a broker that exits during its start says why.
         List<String> jvmArgs = List.of("-Xms256m", "-Xmx768m", "-XX:+UseG1GC",
                 "-Dlog4j2.configurationFile=" + writeLogConfig(directory),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info",
+                "-Dorg.slf4j.simpleLogger.showDateTime=true",
                 "-Dkafka.logs.dir=" + directory.resolve("logs"));
         ChildProcess process = ChildProcess.startJava("kafka broker", classpath, jvmArgs, "kafka.Kafka",
                 List.of(config.toString()), directory.resolve("broker.log"));

@@ -46,7 +46,7 @@ public final class LocalStack implements AutoCloseable {
                 () -> ObjectStore.start(directory.resolve("object-store"), storePort, backend, START_TIMEOUT));
         KafkaBroker kafka;
         try {
-            kafka = KafkaBroker.start(directory.resolve("kafka"), brokerPort, START_TIMEOUT);
+            kafka = startBroker(directory.resolve("kafka"), brokerPort, kafkaPort == 0);
         } catch (RuntimeException e) {
             storeStart.thenAccept(ObjectStore::close);
             throw e;
@@ -62,6 +62,25 @@ public final class LocalStack implements AutoCloseable {
         kafka.ensureTopics(TopicLayout.DEFAULT);
         store.ensureBucket(DEFAULT_BUCKET);
         return stack;
+    }
+
+    /**
+     * A port that was free when picked can be taken by another process before the broker binds it (test JVMs start
+     * brokers side by side): on free ports, a start that failed on a taken address is tried again on new ones.
+     */
+    private static KafkaBroker startBroker(Path directory, int port, boolean freePorts) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return KafkaBroker.start(directory, port, START_TIMEOUT);
+            } catch (IllegalStateException e) {
+                boolean taken = String.valueOf(e.getMessage()).contains("Address already in use");
+                if (!freePorts || !taken || attempt == 3) {
+                    throw e;
+                }
+                LOG.warnf("Kafka could not bind port %d or its controller port (taken since picked): new ports", port);
+                port = FreePorts.pick();
+            }
+        }
     }
 
     /** One stack per JVM on free ports, in a temporary directory, stopped when the JVM exits. */
