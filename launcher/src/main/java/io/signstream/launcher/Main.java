@@ -10,9 +10,10 @@ public final class Main {
 
     static final String USAGE = String.join("\n",
             "usage: ./signstream <command>",
-            "  up [--kafka-auth] [--trainers N]",
+            "  up [--kafka-auth] [--trainers N] [--evaluators N]",
             "                   start Kafka, the object store and the four services (N trainer processes sharing",
-            "                   the run queue, default 1); wait until ready. --kafka-auth (or SIGNSTREAM_KAFKA_AUTH=scram):",
+            "                   the run queue, N evaluator replicas sharing their jobs; default 1 each); wait until",
+            "                   ready. --kafka-auth (or SIGNSTREAM_KAFKA_AUTH=scram):",
             "                   Kafka with SASL and ACLs, each service its own principal",
             "  down             stop everything 'up' started",
             "  status           what runs, where",
@@ -56,7 +57,9 @@ public final class Main {
             case "up" -> {
                 Options options = Options.parse(args, 0);
                 Stack target = options.has("kafka-auth") ? new Stack(settings.withKafkaAuth(), progress) : stack;
-                target.up(java.util.EnumSet.allOf(ServiceSpec.class), Integer.parseInt(options.get("trainers", "1")));
+                target.up(java.util.EnumSet.allOf(ServiceSpec.class), Map.of(
+                        ServiceSpec.TRAINER, Integer.parseInt(options.get("trainers", "1")),
+                        ServiceSpec.EVALUATOR, Integer.parseInt(options.get("evaluators", "1"))));
             }
             case "down" -> {
                 return stack.down().isEmpty() ? 0 : 1;

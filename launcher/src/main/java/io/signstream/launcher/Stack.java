@@ -63,6 +63,20 @@ public final class Stack {
         if (trainers < 1) {
             throw new IllegalArgumentException("--trainers must be at least 1, not " + trainers);
         }
+        return up(services, Map.of(ServiceSpec.TRAINER, trainers));
+    }
+
+    /**
+     * The same with several processes of some services ({@code up --trainers N --evaluators N}): replicas as
+     * Kubernetes runs them, each on its own port (free ports with {@code SIGNSTREAM_PORTS=auto}, else the service's
+     * port + 100, + 200, ...); a service not in {@code copies} runs once.
+     */
+    public StackState up(java.util.Set<ServiceSpec> services, Map<ServiceSpec, Integer> copies) {
+        copies.forEach((service, count) -> {
+            if (count < 1) {
+                throw new IllegalArgumentException(service.module() + ": at least 1 process, not " + count);
+            }
+        });
         Optional<StackState> running = StackState.read(settings.home()).filter(this::allAlive);
         if (running.isPresent()) {
             progress.stage("stack already up (" + settings.home().resolve("stack.json") + ")");
@@ -128,13 +142,10 @@ public final class Stack {
         List<Instance> instances = new ArrayList<>();
         for (ServiceSpec service : services) {
             instances.add(new Instance(service, 1));
-            if (service == ServiceSpec.TRAINER) {
-                for (int index = 2; index <= trainers; index++) {
-                    int base = settings.servicePorts().get(ServiceSpec.TRAINER);
-                    ports.put(service.portKey(index), settings.kafkaPort() == 0 ? portOrFree(0)
-                            : base + 100 * (index - 1));
-                    instances.add(new Instance(service, index));
-                }
+            for (int index = 2; index <= copies.getOrDefault(service, 1); index++) {
+                int base = settings.servicePorts().get(service);
+                ports.put(service.portKey(index), settings.kafkaPort() == 0 ? portOrFree(0) : base + 100 * (index - 1));
+                instances.add(new Instance(service, index));
             }
         }
         Path auth = settings.home().resolve("auth");
@@ -162,7 +173,7 @@ public final class Stack {
         return state;
     }
 
-    /** One process of a service: the {@code index}-th copy (several trainers). */
+    /** One process of a service: the {@code index}-th copy (several trainers or evaluators). */
     private record Instance(ServiceSpec service, int index) {
         String name() {
             return service.processName(index);
