@@ -166,8 +166,25 @@ public final class CheckpointStore {
      * @return empty when the run has no intact checkpoint (then every skipped one is marked)
      */
     public Optional<IntactCheckpoint> newestIntact(String runId, String detectedBy) {
+        return newestIntact(runId, detectedBy, 0);
+    }
+
+    /**
+     * The same, also looking up epochs 1..{@code knownNewest} by their keys: what the run's own record says it wrote
+     * (its last checkpoint epoch) does not depend on a listing, which an S3 server may answer without an object that a
+     * concurrent write in the same folder hid (a resumed run once started over although its epoch-1 manifest was
+     * there before and after).
+     */
+    public Optional<IntactCheckpoint> newestIntact(String runId, String detectedBy, int knownNewest) {
         List<CheckpointDamage> skipped = new ArrayList<>();
-        for (int epoch : manifestEpochs(runId).descendingSet()) {
+        TreeSet<Integer> epochs = manifestEpochs(runId);
+        for (int epoch = 1; epoch <= knownNewest; epoch++) {
+            if (epochs.add(epoch) && epoch == knownNewest) {
+                LOG.log(System.Logger.Level.WARNING, "listing runs/{0}/ did not show epoch {1}''s manifest, which the "
+                        + "run''s record names: reading it by its key", runId, epoch);
+            }
+        }
+        for (int epoch : epochs.descendingSet()) {
             CheckpointRef ref = new CheckpointRef(runId, epoch);
             Verified verified = verify(ref, detectedBy);
             if (verified.damage() != null) {

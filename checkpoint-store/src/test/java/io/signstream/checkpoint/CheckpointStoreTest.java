@@ -138,6 +138,20 @@ class CheckpointStoreTest {
         }
     }
 
+    /** Epochs a run's record names are read by their keys too; one never written is absent, not damage. */
+    @Test
+    void epochsNamedByTheRunRecordAreLookedUpByKeyAndAbsentOnesAreNotDamage() throws Exception {
+        String runId = newRunId();
+        for (int epoch = 1; epoch <= 2; epoch++) {
+            store.write(new CheckpointRef(runId, epoch), files(epoch), NORMALIZATION, Map.of("loss", 1.0 / epoch));
+        }
+        IntactCheckpoint intact = store.newestIntact(runId, "test", 4).orElseThrow();
+        assertEquals(2, intact.epoch());
+        assertTrue(intact.skipped().isEmpty(), intact.skipped().toString());
+        assertTrue(store.damage(new CheckpointRef(runId, 4)).isEmpty());
+        assertTrue(store.newestIntact(newRunId(), "test", 3).isEmpty(), "a run without checkpoints has none");
+    }
+
     @Test
     void newestIntactSkipsADamagedCheckpointMarksItAndKeepsItUntilItsEpochIsWrittenAgain() throws Exception {
         String runId = newRunId();

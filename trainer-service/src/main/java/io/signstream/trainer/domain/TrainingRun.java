@@ -350,10 +350,18 @@ public final class TrainingRun {
     }
 
     private int restore() {
-        Optional<TrainingCheckpoints.Restored> latest = env.checkpoints().newestIntact(runId);
+        Integer recorded;
+        synchronized (this) {
+            recorded = lastCheckpointEpoch;
+        }
+        Optional<TrainingCheckpoints.Restored> latest = env.checkpoints().newestIntact(runId,
+                recorded == null ? 0 : recorded);
         if (latest.isEmpty()) {
             List<CheckpointDamage> damaged = env.checkpoints().damaged(runId);
-            if (damaged.isEmpty()) {
+            if (damaged.isEmpty() && recorded != null && recorded > 0) {
+                LOG.warnf("run %s: its record names checkpoint epoch %d, but no complete checkpoint is in the bucket "
+                        + "(listed or read by key): starting it over", runId, recorded);
+            } else if (damaged.isEmpty()) {
                 LOG.infof("run %s has no complete checkpoint: starting it over", runId);
             } else {
                 LOG.warnf("run %s has no intact checkpoint: every one fails its manifest check and is marked damaged "

@@ -96,7 +96,12 @@ public final class TrainingCheckpoints {
      * @return empty when the run has no intact checkpoint; {@link #damaged} then tells whether it had damaged ones
      */
     public Optional<Restored> newestIntact(String runId) {
-        return store.newestIntact(runId, DETECTED_BY).map(intact -> {
+        return newestIntact(runId, 0);
+    }
+
+    /** The same, also trying epochs up to {@code knownNewest} (the run record's last checkpoint) by their keys. */
+    public Optional<Restored> newestIntact(String runId, int knownNewest) {
+        return store.newestIntact(runId, DETECTED_BY, knownNewest).map(intact -> {
             CheckpointManifest manifest = intact.manifest();
             Vocabulary vocabulary = Vocabulary.fromJson(intact.file(CheckpointFiles.VOCABULARY));
             TeacherConfig config = TeacherConfig.fromJson(intact.file(CheckpointFiles.CONFIG));
