@@ -153,6 +153,13 @@ public final class ImportJob {
         status = Status.COMPLETED;
     }
 
+    /** Its instance is stopping: ended with the counts it has (every sample sent was awaited). */
+    void interrupted(String why) {
+        failure = why;
+        finishedAt = Instant.now();
+        status = Status.INTERRUPTED;
+    }
+
     void failed(String why) {
         failure = why;
         finishedAt = Instant.now();

@@ -117,7 +117,11 @@ public class ImportService {
         executor.shutdownNow();
         executor.awaitTermination(10, TimeUnit.SECONDS);
         for (ImportJob job : jobs.values()) {
-            if (!job.status().isFinished()) {
+            if (job.status() == ImportJob.Status.INTERRUPTED) {
+                // its worker ended it so (exact counts); written again, and this time awaited
+                states.publishAndWait(job.view(true), java.time.Duration.ofSeconds(5));
+            } else if (!job.status().isFinished()) {
+                // its worker did not stop in time: the counts as they are now
                 states.publishAndWait(job.view(true).interrupted("the ingest instance " + instance.id()
                         + " stopped before the import finished", java.time.Instant.now().toString()),
                         java.time.Duration.ofSeconds(5));
@@ -257,6 +261,9 @@ public class ImportService {
                     refuse(job, corpus.split(), bad.line(), null, ImportRefusal.BAD_CORPUS_LINE.name(), bad.detail());
                 }
                 for (PhoenixCorpus.Entry entry : corpus.entries()) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new Interrupted(null);
+                    }
                     String where = corpus.split() + PhoenixCorpus.CORPUS_SUFFIX + " line " + entry.line();
                     String earlier = firstSeen.putIfAbsent(entry.id(), where);
                     if (earlier != null) {
@@ -278,6 +285,21 @@ public class ImportService {
             }
             job.completed();
             logProgress(job, true);
+        } catch (Interrupted e) {
+            // The instance is stopping (shutdownNow): what was sent is awaited, so the counts stay exact, and the
+            // job ends INTERRUPTED, not FAILED: nothing went wrong with it, it can be POSTed again.
+            Thread.interrupted();
+            if (e.pending != null) {
+                settleQuietly(job, e.pending);
+            }
+            for (InFlight pending : inFlight) {
+                settleQuietly(job, pending);
+            }
+            inFlight.clear();
+            job.interrupted("the ingest instance " + instance.id() + " stopped before the import finished; "
+                    + job.published() + " samples were published, " + job.refusedCount() + " refused, "
+                    + (job.total() - job.processed()) + " were not processed");
+            LOG.warnf("import %s interrupted: %s", job.id(), job.view(false).failure());
         } catch (PublishFailedException e) {
             fail(job, inFlight, e.getMessage(), null);
         } catch (RuntimeException | Error e) {
@@ -351,9 +373,27 @@ public class ImportService {
     }
 
     /** Waits for one acknowledgement; a broker failure other than an oversized record stops the job. */
+    /** The worker was interrupted (the instance stops); {@code pending}: the sample it was waiting for, if any. */
+    private static final class Interrupted extends RuntimeException {
+        final transient InFlight pending;
+
+        Interrupted(InFlight pending) {
+            super(null, null, false, false);
+            this.pending = pending;
+        }
+    }
+
     private void settle(ImportJob job, InFlight pending) {
         try {
-            RecordMetadata record = publisher.await(pending.sampleId(), pending.acknowledged());
+            RecordMetadata record;
+            try {
+                record = publisher.await(pending.sampleId(), pending.acknowledged());
+            } catch (PublishFailedException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new Interrupted(pending);
+                }
+                throw e;
+            }
             job.accepted(new ImportJob.AcceptedEntry(pending.sampleId(), pending.split(), record.partition(),
                     record.offset()));
             metrics.accepted(IngestMetrics.IMPORT, pending.featureBytes());
