@@ -32,11 +32,11 @@ public record LauncherSettings(
         Map<String, String> serviceEnvironment) {
 
     /**
-     * Settings of the services the launcher passes on to them: the trainer's queue, lease and stall timings, and how
-     * long the services' REST calls wait for the object store.
+     * Settings of the services the launcher passes on to them: the trainer's queue, lease and stall timings, how
+     * long the services' REST calls wait for the object store, and the ingest replicas' heartbeat and lease.
      */
     static final java.util.List<String> SERVICE_SETTING_PREFIXES = java.util.List.of("SIGNSTREAM_TRAINER_",
-            "SIGNSTREAM_OBJECT_STORE_RETRY_");
+            "SIGNSTREAM_OBJECT_STORE_RETRY_", "SIGNSTREAM_INGEST_INSTANCE_");
 
     /** The same settings with the embedded broker authenticating every client. */
     public LauncherSettings withKafkaAuth() {

@@ -27,6 +27,8 @@ final class Workflow {
     static final String NORMALIZATION_GROUP = "signstream-normalization";
     private static final Set<String> RUN_ENDED = Set.of("COMPLETED", "FAILED", "STOPPED");
     private static final Set<String> JOB_ENDED = Set.of("COMPLETED", "FAILED");
+    /** An import also ends INTERRUPTED: the ingest instance that ran it stopped or died first. */
+    private static final Set<String> IMPORT_ENDED = Set.of("COMPLETED", "FAILED", "INTERRUPTED");
 
     private final StackState stack;
     private final Progress progress;
@@ -51,7 +53,7 @@ final class Workflow {
         String id = job.path("id").asText();
         progress.stage("import " + id + " of " + directory + " started");
         long lastReport = 0;
-        while (!JOB_ENDED.contains(job.path("status").asText())) {
+        while (!IMPORT_ENDED.contains(job.path("status").asText())) {
             Stack.sleep(1000);
             job = ingest.get("/imports/" + id);
             if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(5)) {
@@ -61,7 +63,8 @@ final class Workflow {
             }
         }
         if (!"COMPLETED".equals(job.path("status").asText())) {
-            throw new IllegalStateException("import " + id + " failed: " + job.path("failure").asText());
+            throw new IllegalStateException("import " + id + " " + job.path("status").asText().toLowerCase(java.util.Locale.ROOT)
+                    + ": " + job.path("failure").asText());
         }
         progress.stage(String.format("published %d samples to %s, %d refused", job.path("published").asInt(),
                 Topics.FEATURES_RAW, job.path("refused").asInt()));

@@ -52,6 +52,8 @@ import io.signstream.localstack.KafkaAuth;
  */
 class AuthenticatedStackTest {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private static Stack stack;
     private static StackState state;
     private static LauncherSettings settings;
@@ -90,6 +92,43 @@ class AuthenticatedStackTest {
 
         ConsumerRecord<String, byte[]> normalized = awaitKey(KafkaAuth.SUPER_USER, Topics.FEATURES_NORMALIZED, id);
         assertTrue(NormalizationStamps.isNormalized(FeatureSampleCodec.decode(normalized.value())));
+
+        // The job's state is on ingest.imports, written as the ingest principal ...
+        JsonNode stored = JSON.readTree(awaitKey(KafkaAuth.SUPER_USER, Topics.INGEST_IMPORTS,
+                "import/" + job.path("id").asText()).value());
+        assertEquals(job.path("owner").asText(), stored.path("owner").asText(), stored.toString());
+        // ... and the service reads that topic back as the ingest principal (assigned, no group ACL): a job another
+        // instance wrote there is answered by this one.
+        String foreign = "sasl-foreign-" + System.nanoTime();
+        try (KafkaProducer<String, byte[]> producer = superUserProducer()) {
+            producer.send(new ProducerRecord<>(Topics.INGEST_IMPORTS, "import/" + foreign, JSON.writeValueAsBytes(Map.of(
+                    "id", foreign, "directory", "/elsewhere", "splits", List.of("train"), "status", "COMPLETED",
+                    "createdAt", "2026-01-01T00:00:00Z", "total", 1, "processed", 1, "published", 1,
+                    "owner", "ingest-another")))).get(30, TimeUnit.SECONDS);
+        }
+        ServiceClient ingest = state.client(ServiceSpec.INGEST);
+        JsonNode answered = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try {
+                answered = ingest.get("/imports/" + foreign);
+                break;
+            } catch (RuntimeException notYet) {
+                Thread.sleep(500);
+            }
+        }
+        assertTrue(answered != null, "the ingest service never answered the import another instance wrote");
+        assertEquals("ingest-another", answered.path("owner").asText(), answered.toString());
+        assertEquals("COMPLETED", answered.path("status").asText(), answered.toString());
+    }
+
+    private static KafkaProducer<String, byte[]> superUserProducer() {
+        Map<String, Object> config = new HashMap<>(state.kafkaClientProperties(KafkaAuth.SUPER_USER));
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, state.bootstrapServers());
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArraySerializer.class);
+        return new KafkaProducer<>(config);
     }
 
     @Test

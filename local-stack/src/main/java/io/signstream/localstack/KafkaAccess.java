@@ -79,7 +79,12 @@ public final class KafkaAccess {
      * runs on training.requests (POST /runs on any pod) and takes them from it as a member of the trainers' group.
      */
     public static final List<Principal> DEFAULT = List.of(
-            new Principal(INGEST, List.of(Grant.write(Topics.FEATURES_RAW))),
+            // ingest.imports: every instance writes its import jobs and heartbeat there and reads the whole topic by
+            // assigning its partition itself (no consumer group, so no group ACL)
+            new Principal(INGEST, List.of(
+                    Grant.write(Topics.FEATURES_RAW),
+                    Grant.write(Topics.INGEST_IMPORTS),
+                    Grant.read(Topics.INGEST_IMPORTS))),
             new Principal(EXTERNAL_PUBLISHER, List.of(Grant.write(Topics.FEATURES_RAW))),
             new Principal(NORMALIZATION, List.of(
                     Grant.read(Topics.FEATURES_RAW),

@@ -23,6 +23,14 @@ public final class TopicLayout {
     private static final Map<String, String> EVENT_TOPIC_CONFIG = Map.of(
             "retention.ms", String.valueOf(30L * 24 * 3600 * 1000));
 
+    /**
+     * Import jobs of the ingest service: compacted (one record per job id and per instance heartbeat is what matters),
+     * read from the start by every instance; a job's record carries its per-sample lists, so the large-record limit.
+     */
+    private static final Map<String, String> STATE_TOPIC_CONFIG = Map.of(
+            "cleanup.policy", "compact",
+            "max.message.bytes", String.valueOf(MAX_MESSAGE_BYTES));
+
     /** Partitions of the feature topics bound how many normalization instances can share the work. */
     public static final List<TopicSpec> DEFAULT = List.of(
             new TopicSpec(Topics.FEATURES_RAW, 4, FEATURE_TOPIC_CONFIG),
@@ -32,7 +40,8 @@ public final class TopicLayout {
             // the run queue: partitions bound how many trainers take requests at once (a busy trainer holds the
             // request of its run uncommitted, see trainer-service's RunQueue)
             new TopicSpec(Topics.TRAINING_REQUESTS, 6, EVENT_TOPIC_CONFIG),
-            new TopicSpec(Topics.EVALUATION_RESULTS, 1, EVENT_TOPIC_CONFIG));
+            new TopicSpec(Topics.EVALUATION_RESULTS, 1, EVENT_TOPIC_CONFIG),
+            new TopicSpec(Topics.INGEST_IMPORTS, 1, STATE_TOPIC_CONFIG));
 
     private TopicLayout() {
     }

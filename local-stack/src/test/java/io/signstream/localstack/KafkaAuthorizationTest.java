@@ -165,6 +165,52 @@ class KafkaAuthorizationTest {
         }
     }
 
+    /**
+     * The ingest service's import jobs: it writes them and reads the whole topic back as its imports-in channel does
+     * (the partition assigned and read from the beginning, nothing committed; Quarkus still configures a group.id, the
+     * application name, for which there is no grant), and no other principal reads or writes them.
+     */
+    @Test
+    void ingestWritesAndReadsItsImportJobsWithoutAGroupGrant() throws Exception {
+        long written;
+        try (KafkaProducer<String, String> producer = producerOf(KafkaAccess.INGEST)) {
+            written = producer.send(new ProducerRecord<>(Topics.INGEST_IMPORTS, "import/acl-check", "{}"))
+                    .get(30, TimeUnit.SECONDS).offset();
+        }
+        Map<String, Object> config = new HashMap<>(broker.auth().clientProperties(KafkaAccess.INGEST,
+                PASSWORDS.get(KafkaAccess.INGEST)));
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, KafkaAccess.INGEST);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        org.apache.kafka.common.TopicPartition partition = new org.apache.kafka.common.TopicPartition(
+                Topics.INGEST_IMPORTS, 0);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            boolean found = false;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!found && System.nanoTime() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(500))) {
+                    found |= record.offset() == written && record.key().equals("import/acl-check");
+                }
+            }
+            assertTrue(found, "ingest did not read back its import job at offset " + written);
+        }
+        for (String principal : List.of(KafkaAccess.EXTERNAL_PUBLISHER, KafkaAccess.NORMALIZATION, KafkaAccess.TRAINER,
+                KafkaAccess.EVALUATOR)) {
+            try (KafkaProducer<String, String> producer = producerOf(principal)) {
+                assertInstanceOf(TopicAuthorizationException.class, sendFails(producer, Topics.INGEST_IMPORTS), principal);
+            }
+            try (KafkaConsumer<String, String> consumer = consumer(principal, null)) {
+                consumer.assign(List.of(partition));
+                consumer.seekToBeginning(List.of(partition));
+                assertThrows(TopicAuthorizationException.class, () -> consumer.poll(Duration.ofSeconds(10)), principal);
+            }
+        }
+    }
+
     @Test
     void aWrongPasswordOrNoAuthenticationAtAllGetsNowhere() {
         try (KafkaProducer<String, String> producer = producer(

@@ -10,6 +10,8 @@ public final class Topics {
     /** The run queue: one record per run to train (key = run id), taken by trainer pods of one consumer group. */
     public static final String TRAINING_REQUESTS = "training.requests";
     public static final String EVALUATION_RESULTS = "evaluation.results";
+    /** The ingest service's import jobs, compacted: the latest state of each job and each instance's heartbeat. */
+    public static final String INGEST_IMPORTS = "ingest.imports";
 
     /** Largest record the system is configured for: 16 MiB (a raw sample of 600 frames is ~15.6 MB). */
     public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;

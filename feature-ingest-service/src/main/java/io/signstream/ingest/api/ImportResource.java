@@ -20,7 +20,10 @@ import io.signstream.ingest.domain.ImportProblem;
 import io.signstream.ingest.domain.ImportRequestException;
 import io.signstream.ingest.domain.ImportService;
 
-/** Bulk import of a PHOENIX-layout dataset folder, run as a background job. */
+/**
+ * Bulk import of a PHOENIX-layout dataset folder, run as a background job; the jobs of every replica are listed and
+ * found (their state travels on ingest.imports).
+ */
 @Path("/imports")
 @Produces(MediaType.APPLICATION_JSON)
 public class ImportResource {
@@ -39,14 +42,14 @@ public class ImportResource {
     @GET
     @RolesAllowed({ Roles.VIEWER, Roles.PUBLISHER, Roles.TRAINER, Roles.EVALUATOR })
     public List<ImportJob.View> list() {
-        return imports.list().stream().map(job -> job.view(false)).toList();
+        return imports.views();
     }
 
     @GET
     @RolesAllowed({ Roles.VIEWER, Roles.PUBLISHER, Roles.TRAINER, Roles.EVALUATOR })
     @Path("/{id}")
     public ImportJob.View get(@PathParam("id") String id) {
-        return imports.find(id).map(job -> job.view(true))
+        return imports.find(id)
                 .orElseThrow(() -> new ImportRequestException(ImportProblem.NO_SUCH_IMPORT, "no import with id " + id));
     }
 }

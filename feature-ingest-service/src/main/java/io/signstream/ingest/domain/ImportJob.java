@@ -22,7 +22,17 @@ public final class ImportJob {
         /** Every sample was published or refused. */
         COMPLETED,
         /** Stopped early (the broker stopped acknowledging, or an error such as running out of memory); see {@code failure}. */
-        FAILED
+        FAILED,
+        /**
+         * Its instance stopped (shut down, or died: no heartbeat within the lease) before it finished; the counts and
+         * lists are those the instance last wrote to {@code ingest.imports}. It is not resumed: POST the import again
+         * (downstream keeps one record per sample id).
+         */
+        INTERRUPTED;
+
+        public boolean isFinished() {
+            return this == COMPLETED || this == FAILED || this == INTERRUPTED;
+        }
     }
 
     public record AcceptedEntry(String sampleId, String split, int partition, long offset) {
@@ -35,12 +45,29 @@ public final class ImportJob {
     public record SplitCounts(int total, int published, int refused) {
     }
 
-    /** The JSON answer of {@code GET /imports/{id}}; the two lists are left out of listings. */
+    /**
+     * The JSON answer of {@code GET /imports/{id}}, and the job's record on {@code ingest.imports}; the two lists are
+     * left out of listings. {@code owner}: the ingest instance that runs the job.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record View(String id, String directory, List<String> splits, Status status, String createdAt,
             String startedAt, String finishedAt, int total, int processed, int published, int refused,
             double progress, Double samplesPerSecond, Long etaSeconds, Map<String, SplitCounts> perSplit,
-            String failure, List<AcceptedEntry> acceptedSamples, List<RefusedEntry> refusedSamples) {
+            String failure, List<AcceptedEntry> acceptedSamples, List<RefusedEntry> refusedSamples, String owner) {
+
+        /** Without the per-sample lists (listings). */
+        public View summary() {
+            return new View(id, directory, splits, status, createdAt, startedAt, finishedAt, total, processed,
+                    published, refused, progress, samplesPerSecond, etaSeconds, perSplit, failure, null, null, owner);
+        }
+
+        /** The same counts and lists, ended as INTERRUPTED for the given reason. */
+        public View interrupted(String why, String at) {
+            return new View(id, directory, splits, Status.INTERRUPTED, createdAt, startedAt, at, total, processed,
+                    published, refused, progress, samplesPerSecond, null, perSplit, why + "; " + published
+                            + " samples were published, " + refused + " refused, " + (total - processed)
+                            + " were not processed", acceptedSamples, refusedSamples, owner);
+        }
     }
 
     private static final class Counts {
@@ -54,6 +81,7 @@ public final class ImportJob {
     }
 
     private final String id;
+    private final String owner;
     private final Path directory;
     private final Instant createdAt = Instant.now();
     private final Map<String, Counts> perSplit = new LinkedHashMap<>();
@@ -65,8 +93,9 @@ public final class ImportJob {
     private volatile Instant finishedAt;
     private volatile String failure;
 
-    public ImportJob(String id, Path directory, Map<String, Integer> samplesPerSplit) {
+    public ImportJob(String id, String owner, Path directory, Map<String, Integer> samplesPerSplit) {
         this.id = id;
+        this.owner = owner;
         this.directory = directory;
         samplesPerSplit.forEach((split, count) -> perSplit.put(split, new Counts(count)));
         this.total = samplesPerSplit.values().stream().mapToInt(Integer::intValue).sum();
@@ -124,6 +153,13 @@ public final class ImportJob {
         status = Status.COMPLETED;
     }
 
+    /** Its instance is stopping: ended with the counts it has (every sample sent was awaited). */
+    void interrupted(String why) {
+        failure = why;
+        finishedAt = Instant.now();
+        status = Status.INTERRUPTED;
+    }
+
     void failed(String why) {
         failure = why;
         finishedAt = Instant.now();
@@ -168,6 +204,6 @@ public final class ImportJob {
                 startedAt == null ? null : startedAt.toString(), finishedAt == null ? null : finishedAt.toString(),
                 total, processed, published(), refusedCount(), total == 0 ? 1.0 : (double) processed / total,
                 rate == null ? null : Math.round(rate * 100) / 100.0, etaSeconds(), counts, failure,
-                acceptedCopy, refusedCopy);
+                acceptedCopy, refusedCopy, owner);
     }
 }

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -32,9 +33,11 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.ShutdownEvent;
 import io.signstream.contract.RejectionReason;
 import io.signstream.contract.SampleRejectedException;
 import io.signstream.contract.proto.FeatureSample;
+import io.signstream.ingest.messaging.ImportStatePublisher;
 import io.signstream.ingest.messaging.PublishFailedException;
 import io.signstream.ingest.messaging.SamplePublisher;
 
@@ -42,7 +45,13 @@ import io.signstream.ingest.messaging.SamplePublisher;
  * Bulk import of a PHOENIX-layout folder ({@link PhoenixCorpus}): every sample is validated before it is
  * sent, a refused sample (unreadable, malformed, larger than any valid sample, or failing in a way nobody foresaw)
  * is reported with its corpus line and reason and does not stop the rest. Only the broker not acknowledging ends
- * a job early (FAILED, with every sample already sent still counted). Jobs live in memory (lost on restart).
+ * a job early (FAILED, with every sample already sent still counted).
+ *
+ * <p>Every change of a job's state (queued, started, at most every {@code state-interval} of progress, finished) is
+ * written to the compacted topic {@code ingest.imports}, which every instance reads ({@link ImportStates}): a job is
+ * seen from every replica and after a restart. A job whose instance stops before it ends is INTERRUPTED: written so by
+ * the instance itself when it shuts down (exact counts), or, when it died, by any replica once its heartbeat is older
+ * than the lease (the counts it last wrote). It is not resumed; the import can be POSTed again.
  */
 @ApplicationScoped
 public class ImportService {
@@ -53,6 +62,18 @@ public class ImportService {
     private final SamplePublisher publisher;
     private final IngestMetrics metrics;
     private final Map<String, ImportJob> jobs = new ConcurrentHashMap<>();
+    /** When each running job's state was last written to ingest.imports (nanoTime). */
+    private final Map<String, Long> lastWritten = new ConcurrentHashMap<>();
+
+    @Inject
+    ImportStatePublisher states;
+    @Inject
+    ImportStates stored;
+    @Inject
+    IngestInstance instance;
+
+    @ConfigProperty(name = "signstream.ingest.import.state-interval", defaultValue = "1s")
+    java.time.Duration stateInterval;
 
     @ConfigProperty(name = "signstream.ingest.import.workers", defaultValue = "1")
     int workers;
@@ -87,10 +108,31 @@ public class ImportService {
         });
     }
 
-    @PreDestroy
-    void stop() throws InterruptedException {
+    /**
+     * On shutdown, while the channels are still open (the connector closes them when the application context is
+     * destroyed, after this event): the workers are stopped, every job that did not end is written INTERRUPTED with
+     * its exact counts (this instance is its last word), and the instance's heartbeat is deleted.
+     */
+    void onShutdown(@Observes ShutdownEvent event) throws InterruptedException {
         executor.shutdownNow();
         executor.awaitTermination(10, TimeUnit.SECONDS);
+        for (ImportJob job : jobs.values()) {
+            if (job.status() == ImportJob.Status.INTERRUPTED) {
+                // its worker ended it so (exact counts); written again, and this time awaited
+                states.publishAndWait(job.view(true), java.time.Duration.ofSeconds(5));
+            } else if (!job.status().isFinished()) {
+                // its worker did not stop in time: the counts as they are now
+                states.publishAndWait(job.view(true).interrupted("the ingest instance " + instance.id()
+                        + " stopped before the import finished", java.time.Instant.now().toString()),
+                        java.time.Duration.ofSeconds(5));
+            }
+        }
+        instance.stop();
+    }
+
+    @PreDestroy
+    void stop() {
+        executor.shutdownNow();
     }
 
     /**
@@ -113,9 +155,10 @@ public class ImportService {
         }
         Map<String, Integer> sizes = new LinkedHashMap<>();
         corpora.forEach(corpus -> sizes.put(corpus.split(), corpus.size()));
-        ImportJob job = new ImportJob(UUID.randomUUID().toString(), folder, sizes);
+        ImportJob job = new ImportJob(UUID.randomUUID().toString(), instance.id(), folder, sizes);
         forgetOldFinishedJobs();
         jobs.put(job.id(), job);
+        write(job);
         LOG.infof("import %s queued: %s, %s", job.id(), folder, sizes);
         executor.submit(() -> run(job, corpora));
         return job;
@@ -129,13 +172,29 @@ public class ImportService {
         finished.stream().skip(Math.max(0, keepFinished)).forEach(job -> jobs.remove(job.id()));
     }
 
-    public Optional<ImportJob> find(String id) {
-        return Optional.ofNullable(jobs.get(id));
+    /** A job of this instance (live), else as ingest.imports tells it (another replica's, or a previous life's). */
+    public Optional<ImportJob.View> find(String id) {
+        ImportJob mine = jobs.get(id);
+        return mine != null ? Optional.of(mine.view(true)) : stored.find(id);
     }
 
-    /** Newest first. */
+    /** Every instance's jobs, newest first, without the per-sample lists. */
+    public List<ImportJob.View> views() {
+        Map<String, ImportJob.View> all = new LinkedHashMap<>();
+        stored.all().forEach(view -> all.put(view.id(), view.summary()));
+        jobs.values().forEach(job -> all.put(job.id(), job.view(false)));
+        return all.values().stream().sorted(Comparator.comparing(ImportJob.View::createdAt).reversed()).toList();
+    }
+
+    /** This instance's jobs, newest first. */
     public List<ImportJob> list() {
         return jobs.values().stream().sorted(Comparator.comparing(ImportJob::createdAt).reversed()).toList();
+    }
+
+    /** Writes the job's state to ingest.imports (without waiting: the next state follows). */
+    private void write(ImportJob job) {
+        lastWritten.put(job.id(), System.nanoTime());
+        states.publish(job.view(true));
     }
 
     private Path resolve(String directory) {
@@ -180,7 +239,19 @@ public class ImportService {
     }
 
     private void run(ImportJob job, List<PhoenixCorpus.Corpus> corpora) {
+        try {
+            runAndReport(job, corpora);
+        } finally {
+            if (job.status().isFinished()) {
+                write(job);
+                lastWritten.remove(job.id());
+            }
+        }
+    }
+
+    private void runAndReport(ImportJob job, List<PhoenixCorpus.Corpus> corpora) {
         job.started();
+        write(job);
         LOG.infof("import %s started: %d samples from %s", job.id(), job.total(), job.directory());
         Map<String, String> firstSeen = new HashMap<>();
         Deque<InFlight> inFlight = new ArrayDeque<>();
@@ -190,6 +261,9 @@ public class ImportService {
                     refuse(job, corpus.split(), bad.line(), null, ImportRefusal.BAD_CORPUS_LINE.name(), bad.detail());
                 }
                 for (PhoenixCorpus.Entry entry : corpus.entries()) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new Interrupted(null);
+                    }
                     String where = corpus.split() + PhoenixCorpus.CORPUS_SUFFIX + " line " + entry.line();
                     String earlier = firstSeen.putIfAbsent(entry.id(), where);
                     if (earlier != null) {
@@ -211,6 +285,21 @@ public class ImportService {
             }
             job.completed();
             logProgress(job, true);
+        } catch (Interrupted e) {
+            // The instance is stopping (shutdownNow): what was sent is awaited, so the counts stay exact, and the
+            // job ends INTERRUPTED, not FAILED: nothing went wrong with it, it can be POSTed again.
+            Thread.interrupted();
+            if (e.pending != null) {
+                settleQuietly(job, e.pending);
+            }
+            for (InFlight pending : inFlight) {
+                settleQuietly(job, pending);
+            }
+            inFlight.clear();
+            job.interrupted("the ingest instance " + instance.id() + " stopped before the import finished; "
+                    + job.published() + " samples were published, " + job.refusedCount() + " refused, "
+                    + (job.total() - job.processed()) + " were not processed");
+            LOG.warnf("import %s interrupted: %s", job.id(), job.view(false).failure());
         } catch (PublishFailedException e) {
             fail(job, inFlight, e.getMessage(), null);
         } catch (RuntimeException | Error e) {
@@ -284,9 +373,27 @@ public class ImportService {
     }
 
     /** Waits for one acknowledgement; a broker failure other than an oversized record stops the job. */
+    /** The worker was interrupted (the instance stops); {@code pending}: the sample it was waiting for, if any. */
+    private static final class Interrupted extends RuntimeException {
+        final transient InFlight pending;
+
+        Interrupted(InFlight pending) {
+            super(null, null, false, false);
+            this.pending = pending;
+        }
+    }
+
     private void settle(ImportJob job, InFlight pending) {
         try {
-            RecordMetadata record = publisher.await(pending.sampleId(), pending.acknowledged());
+            RecordMetadata record;
+            try {
+                record = publisher.await(pending.sampleId(), pending.acknowledged());
+            } catch (PublishFailedException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new Interrupted(pending);
+                }
+                throw e;
+            }
             job.accepted(new ImportJob.AcceptedEntry(pending.sampleId(), pending.split(), record.partition(),
                     record.offset()));
             metrics.accepted(IngestMetrics.IMPORT, pending.featureBytes());
@@ -317,6 +424,10 @@ public class ImportService {
     }
 
     private void progress(ImportJob job) {
+        Long written = lastWritten.get(job.id());
+        if (written == null || System.nanoTime() - written >= stateInterval.toNanos()) {
+            write(job);
+        }
         if (job.processed() % Math.max(1, logEvery) == 0) {
             logProgress(job, false);
         }
