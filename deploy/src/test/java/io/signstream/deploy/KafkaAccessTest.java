@@ -113,6 +113,16 @@ class KafkaAccessTest {
                 needed.computeIfAbsent("group " + value, k -> new TreeSet<>()).add("read");
             }
         });
+        // normalization-service's one outgoing channel routes each sample to its split's topic: when the channel writes
+        // one split topic, it writes all of them (the legacy all-splits topic is never written, only read)
+        Map<String, String> splitTopics = new TreeMap<>(config.withPrefix("signstream.topics.normalized-"));
+        splitTopics.remove("signstream.topics.normalized-legacy");
+        if (splitTopics.values().stream().anyMatch(t -> needed.getOrDefault("topic " + t, Set.of()).contains("write"))) {
+            splitTopics.values().forEach(t -> {
+                needed.computeIfAbsent("topic " + t, k -> new TreeSet<>()).addAll(Set.of("write", "describe"));
+                channelTopics.add(t);
+            });
+        }
         config.withPrefix("signstream.topics.").values().stream().filter(t -> !channelTopics.contains(t))
                 .forEach(t -> needed.computeIfAbsent("topic " + t, k -> new TreeSet<>()).addAll(Set.of("read", "describe")));
         return needed;
@@ -146,7 +156,13 @@ class KafkaAccessTest {
             assertEquals(groups, granted, service + " consumer groups");
         }
         assertTrue(acls(KafkaAccess.principal(KafkaAccess.TRAINER)).keySet().stream().noneMatch(r -> r.startsWith("group ")));
-        assertTrue(acls(KafkaAccess.principal(KafkaAccess.NORMALIZATION)).get("topic features.normalized").contains("write"));
+        for (String split : List.of("train", "dev", "test")) {
+            assertTrue(acls(KafkaAccess.principal(KafkaAccess.NORMALIZATION)).get("topic features.normalized." + split)
+                    .contains("write"), split);
+        }
+        // nobody writes the legacy all-splits topic any more
+        assertTrue(KafkaAccess.DEFAULT.stream().noneMatch(p -> acls(p).getOrDefault("topic features.normalized", Set.of())
+                .contains("write")));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
