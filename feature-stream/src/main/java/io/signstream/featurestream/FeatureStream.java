@@ -47,12 +47,23 @@ public final class FeatureStream implements AutoCloseable {
     private final FeatureStreamConfig config;
     private final SampleValidator validator;
     private final KafkaConsumer<String, byte[]> consumer;
-    /** Sample id to where its latest record lies, for the offsets indexed so far. */
-    private final Map<String, Position> latest = new HashMap<>();
-    private final Map<TopicPartition, Long> indexedUpTo = new HashMap<>();
+    /**
+     * One index per split, of the topics that split's passes read: which record of an id is latest never depends on
+     * what passes over other splits happened to index before (in one shared topic every split's index holds every
+     * record, so an id re-published into another split still leaves its former split, as it always did).
+     */
+    private final Map<Split, Index> indexes = new java.util.EnumMap<>(Split.class);
+    /** The index of the pass being opened or read. */
+    private Index index;
     private SamplePass openPass;
     /** The topics of the pass being opened or read, for messages. */
     private String reading = "";
+
+    /** Sample id to where its latest record lies, for the offsets indexed so far. */
+    private static final class Index {
+        final Map<String, Position> latest = new HashMap<>();
+        final Map<TopicPartition, Long> indexedUpTo = new HashMap<>();
+    }
 
     /**
      * Where a record lies; the latest of two records with one id is the later offset, or across partitions (and
@@ -113,12 +124,13 @@ public final class FeatureStream implements AutoCloseable {
             throw new IllegalStateException("a pass over " + reading + " is still open: close it first");
         }
         reading = config.topics().describe(request.split());
+        index = indexes.computeIfAbsent(request.split(), split -> new Index());
         List<TopicPartition> partitions = partitions(request.split());
         // assigned while listing offsets: read_committed offset answers are only taken for assigned partitions
         consumer.assign(partitions);
         Map<TopicPartition, Long> ends = new LinkedHashMap<>(consumer.endOffsets(partitions, METADATA_TIMEOUT));
         Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(partitions, METADATA_TIMEOUT);
-        index(beginnings, ends);
+        indexUpTo(beginnings, ends);
         openPass = new SamplePass(this, request, partitions, beginnings, ends);
         return openPass;
     }
@@ -157,7 +169,7 @@ public final class FeatureStream implements AutoCloseable {
 
     /** True when the record at this position is the latest one of its sample id (or the id was never indexed). */
     boolean isLatest(String id, Position position) {
-        Position newest = latest.get(id);
+        Position newest = index.latest.get(id);
         return newest == null || newest.equals(position) || position.isAfter(newest);
     }
 
@@ -182,15 +194,15 @@ public final class FeatureStream implements AutoCloseable {
     }
 
     /** Reads the headers of the records between what was indexed before and the captured end offsets. */
-    private void index(Map<TopicPartition, Long> beginnings, Map<TopicPartition, Long> ends) {
+    private void indexUpTo(Map<TopicPartition, Long> beginnings, Map<TopicPartition, Long> ends) {
         Map<TopicPartition, Long> todo = new LinkedHashMap<>();
         for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
             TopicPartition tp = end.getKey();
-            long from = Math.max(indexedUpTo.getOrDefault(tp, 0L), beginnings.getOrDefault(tp, 0L));
+            long from = Math.max(index.indexedUpTo.getOrDefault(tp, 0L), beginnings.getOrDefault(tp, 0L));
             if (from < end.getValue()) {
                 todo.put(tp, from);
             } else {
-                indexedUpTo.put(tp, end.getValue());
+                index.indexedUpTo.put(tp, end.getValue());
             }
         }
         if (todo.isEmpty()) {
@@ -215,13 +227,13 @@ public final class FeatureStream implements AutoCloseable {
                 SampleHeader.parse(record.value()).ifPresent(header -> {
                     Position position = new Position(record.topic(), record.partition(), record.offset(),
                             record.timestamp());
-                    latest.merge(header.id(), position, (old, now) -> now.isAfter(old) ? now : old);
+                    index.latest.merge(header.id(), position, (old, now) -> now.isAfter(old) ? now : old);
                 });
             }
             for (TopicPartition tp : List.copyOf(todo.keySet())) {
                 if (consumer.position(tp) >= ends.get(tp)) {
                     todo.remove(tp);
-                    indexedUpTo.put(tp, ends.get(tp));
+                    index.indexedUpTo.put(tp, ends.get(tp));
                     consumer.pause(List.of(tp));
                 }
             }
@@ -229,7 +241,7 @@ public final class FeatureStream implements AutoCloseable {
         }
         consumer.resume(consumer.paused());
         LOG.debugf("indexed %d records of %s in %d ms (%d sample ids known)", indexed, reading,
-                (System.nanoTime() - started) / 1_000_000, latest.size());
+                (System.nanoTime() - started) / 1_000_000, index.latest.size());
     }
 
     void checkStall(long lastProgressNanos, String phase) {

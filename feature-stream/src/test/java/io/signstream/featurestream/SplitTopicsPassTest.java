@@ -140,6 +140,23 @@ class SplitTopicsPassTest {
     }
 
     @Test
+    void whatAPassKeepsDoesNotDependOnTheSplitsTheReaderReadBefore() {
+        Layout layout = Layout.create("layout-independent");
+        publish(layout.dev(), sample("s-1", Split.DEV, 2, ZSCORE, "IN", "DEV").build());
+        // the same id published later into test: the dev topic still holds its dev record (README, "Topic layout")
+        publish(layout.test(), sample("s-1", Split.TEST, 3, ZSCORE, "IN", "TEST").build());
+        try (FeatureStream fresh = new FeatureStream(config(layout.topics(Optional.empty())));
+                FeatureStream used = new FeatureStream(config(layout.topics(Optional.empty())))) {
+            assertEquals(1, used.readAll(PassRequest.of(Split.TEST)).samples().size());
+            for (FeatureStream stream : List.of(fresh, used)) {
+                PassResult dev = stream.readAll(PassRequest.of(Split.DEV));
+                assertEquals(List.of(List.of("IN", "DEV")), dev.samples().stream().map(NormalizedSample::glosses).toList());
+                assertEquals(0, dev.summary().duplicates());
+            }
+        }
+    }
+
+    @Test
     void aMissingLegacyTopicIsSkippedAndAMissingSplitTopicIsAClearError() {
         Layout layout = Layout.create("layout-missing");
         publish(layout.test(), sample("te-0", Split.TEST, 2, ZSCORE).build());
