@@ -123,6 +123,13 @@ class KafkaAccessTest {
                 channelTopics.add(t);
             });
         }
+        // the trainers' run queue: a plain consumer in a group (signstream.trainer.queue.*), not a channel
+        if ("true".equals(config.get("signstream.trainer.queue.enabled"))) {
+            String queue = config.get("signstream.trainer.queue.topic");
+            needed.computeIfAbsent("topic " + queue, k -> new TreeSet<>()).addAll(Set.of("read", "describe"));
+            needed.computeIfAbsent("group " + config.get("signstream.trainer.queue.group"), k -> new TreeSet<>()).add("read");
+            channelTopics.add(queue);
+        }
         config.withPrefix("signstream.topics.").values().stream().filter(t -> !channelTopics.contains(t))
                 .forEach(t -> needed.computeIfAbsent("topic " + t, k -> new TreeSet<>()).addAll(Set.of("read", "describe")));
         return needed;
@@ -147,7 +154,7 @@ class KafkaAccessTest {
     @Test
     void theConsumerGroupsOfTheLayoutAreTheServicesOwn() {
         Manifests m = Manifests.overlay("dev");
-        for (String service : List.of(KafkaAccess.NORMALIZATION, KafkaAccess.EVALUATOR)) {
+        for (String service : List.of(KafkaAccess.NORMALIZATION, KafkaAccess.EVALUATOR, KafkaAccess.TRAINER)) {
             ServiceConfig.Effective config = ServiceConfig.of(service).resolve(PodEnvironment.of(m, container(m, service)).variables);
             Set<String> groups = new TreeSet<>(needed(config).keySet());
             groups.removeIf(r -> !r.startsWith("group "));
@@ -155,7 +162,9 @@ class KafkaAccessTest {
             granted.removeIf(r -> !r.startsWith("group "));
             assertEquals(groups, granted, service + " consumer groups");
         }
-        assertTrue(acls(KafkaAccess.principal(KafkaAccess.TRAINER)).keySet().stream().noneMatch(r -> r.startsWith("group ")));
+        // the trainer's one group is its run queue's; feature-stream reads without one
+        assertEquals(Set.of("group " + KafkaAccess.TRAINER_GROUP), acls(KafkaAccess.principal(KafkaAccess.TRAINER)).keySet()
+                .stream().filter(r -> r.startsWith("group ")).collect(java.util.stream.Collectors.toSet()));
         for (String split : List.of("train", "dev", "test")) {
             assertTrue(acls(KafkaAccess.principal(KafkaAccess.NORMALIZATION)).get("topic features.normalized." + split)
                     .contains("write"), split);
