@@ -115,14 +115,25 @@ class KafkaAccessTest {
                 needed.computeIfAbsent("group " + value, k -> new TreeSet<>()).add("read");
             }
         });
+        // normalization-service's one outgoing channel routes each sample to its split's topic: when the channel writes
+        // one split topic, it writes all of them (the legacy all-splits topic is never written, only read)
+        Map<String, String> splitTopics = new TreeMap<>(config.withPrefix("signstream.topics.normalized-"));
+        splitTopics.remove("signstream.topics.normalized-legacy");
+        if (splitTopics.values().stream().anyMatch(t -> needed.getOrDefault("topic " + t, Set.of()).contains("write"))) {
+            splitTopics.values().forEach(t -> {
+                needed.computeIfAbsent("topic " + t, k -> new TreeSet<>()).addAll(Set.of("write", "describe"));
+                channelTopics.add(t);
+            });
+        }
+        // the trainers' run queue: a plain consumer in a group (signstream.trainer.queue.*), not a channel
+        if ("true".equals(config.get("signstream.trainer.queue.enabled"))) {
+            String queue = config.get("signstream.trainer.queue.topic");
+            needed.computeIfAbsent("topic " + queue, k -> new TreeSet<>()).addAll(Set.of("read", "describe"));
+            needed.computeIfAbsent("group " + config.get("signstream.trainer.queue.group"), k -> new TreeSet<>()).add("read");
+            channelTopics.add(queue);
+        }
         config.withPrefix("signstream.topics.").values().stream().filter(t -> !channelTopics.contains(t))
                 .forEach(t -> needed.computeIfAbsent("topic " + t, k -> new TreeSet<>()).addAll(Set.of("read", "describe")));
-        String queueTopic = config.get("signstream.trainer.queue.topic");
-        if (queueTopic != null && !"false".equals(config.get("signstream.trainer.queue.enabled"))) {
-            needed.computeIfAbsent("topic " + queueTopic, k -> new TreeSet<>()).addAll(Set.of("read", "describe"));
-            needed.computeIfAbsent("group " + config.get("signstream.trainer.queue.group"), k -> new TreeSet<>())
-                    .add("read");
-        }
         return needed;
     }
 
@@ -153,9 +164,16 @@ class KafkaAccessTest {
             granted.removeIf(r -> !r.startsWith("group "));
             assertEquals(groups, granted, service + " consumer groups");
         }
+        // the trainer's one group is its run queue's; feature-stream reads without one
         assertEquals(Set.of("group " + KafkaAccess.TRAINER_GROUP), acls(KafkaAccess.principal(KafkaAccess.TRAINER)).keySet()
                 .stream().filter(r -> r.startsWith("group ")).collect(java.util.stream.Collectors.toSet()));
-        assertTrue(acls(KafkaAccess.principal(KafkaAccess.NORMALIZATION)).get("topic features.normalized").contains("write"));
+        for (String split : List.of("train", "dev", "test")) {
+            assertTrue(acls(KafkaAccess.principal(KafkaAccess.NORMALIZATION)).get("topic features.normalized." + split)
+                    .contains("write"), split);
+        }
+        // nobody writes the legacy all-splits topic any more
+        assertTrue(KafkaAccess.DEFAULT.stream().noneMatch(p -> acls(p).getOrDefault("topic features.normalized", Set.of())
+                .contains("write")));
     }
 
     @ParameterizedTest(name = "{0}: {1}")

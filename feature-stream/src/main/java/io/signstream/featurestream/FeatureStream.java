@@ -18,17 +18,19 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 import io.signstream.contract.SampleValidator;
+import io.signstream.contract.proto.Split;
 
 /**
- * {@code features.normalized} read as a dataset: each pass assigns every partition, starts at the beginning and
- * stops at the end offsets captured when it opened, so a pass ends while producers keep writing and the next
+ * The normalized topics read as a dataset: a pass over one split assigns every partition of that split's topic
+ * (and of the legacy all-splits topic, if configured: {@link SplitTopics}) and nothing else, starts at the beginning
+ * and stops at the end offsets captured when it opened, so a pass ends while producers keep writing and the next
  * pass sees the same data plus whatever arrived since (Kafka is the replayable dataset).
  * <p>
  * A pass hands out only records of the requested split that decode, pass {@link SampleValidator}, are stamped
  * NORMALIZED and, when the request names one, carry the expected normalization arithmetic; every other record of
  * the split is refused, counted by reason and logged with its id. When a sample id was published more than once,
  * only its latest record counts (the earlier ones are counted as duplicates): to know which one is latest before
- * handing anything out, each pass first indexes sample ids of the part of the topic it has not indexed yet, reading
+ * handing anything out, each pass first indexes sample ids of the part of its topics it has not indexed yet, reading
  * only the records' headers (the index is kept between passes, so epoch after epoch only new records are indexed).
  * <p>
  * Not thread-safe: one instance, one pass at a time (a Kafka consumer belongs to one thread). No consumer group,
@@ -45,19 +47,39 @@ public final class FeatureStream implements AutoCloseable {
     private final FeatureStreamConfig config;
     private final SampleValidator validator;
     private final KafkaConsumer<String, byte[]> consumer;
-    /** Sample id to where its latest record lies, for the offsets indexed so far. */
-    private final Map<String, Position> latest = new HashMap<>();
-    private final Map<TopicPartition, Long> indexedUpTo = new HashMap<>();
+    /**
+     * One index per split, of the topics that split's passes read: which record of an id is latest never depends on
+     * what passes over other splits happened to index before (in one shared topic every split's index holds every
+     * record, so an id re-published into another split still leaves its former split, as it always did).
+     */
+    private final Map<Split, Index> indexes = new java.util.EnumMap<>(Split.class);
+    /** The index of the pass being opened or read. */
+    private Index index;
     private SamplePass openPass;
+    /** The topics of the pass being opened or read, for messages. */
+    private String reading = "";
 
-    /** Where a record lies; the latest of two records with one id is the later offset, or across partitions the later timestamp. */
-    record Position(int partition, long offset, long timestamp) {
+    /** Sample id to where its latest record lies, for the offsets indexed so far. */
+    private static final class Index {
+        final Map<String, Position> latest = new HashMap<>();
+        final Map<TopicPartition, Long> indexedUpTo = new HashMap<>();
+    }
+
+    /**
+     * Where a record lies; the latest of two records with one id is the later offset, or across partitions (and
+     * topics: a sample re-normalized from the legacy topic into its split's topic) the later timestamp.
+     */
+    record Position(String topic, int partition, long offset, long timestamp) {
 
         boolean isAfter(Position other) {
-            if (partition == other.partition) {
+            if (partition == other.partition && topic.equals(other.topic)) {
                 return offset > other.offset;
             }
-            return timestamp != other.timestamp ? timestamp > other.timestamp : partition > other.partition;
+            if (timestamp != other.timestamp) {
+                return timestamp > other.timestamp;
+            }
+            int byTopic = topic.compareTo(other.topic);
+            return byTopic != 0 ? byTopic > 0 : partition > other.partition;
         }
     }
 
@@ -70,7 +92,9 @@ public final class FeatureStream implements AutoCloseable {
     static Map<String, Object> consumerProperties(FeatureStreamConfig config) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "feature-stream-" + config.topic() + "-" + INSTANCES.incrementAndGet());
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "feature-stream-" + INSTANCES.incrementAndGet());
+        // a missing topic is an error (or, for the legacy topic, skipped): never created by asking for it
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // Records of several MB are normal: one must always fit a fetch, and a poll must stay bounded in memory.
@@ -97,14 +121,16 @@ public final class FeatureStream implements AutoCloseable {
      */
     public SamplePass open(PassRequest request) {
         if (openPass != null && !openPass.isClosed()) {
-            throw new IllegalStateException("a pass over " + config.topic() + " is still open: close it first");
+            throw new IllegalStateException("a pass over " + reading + " is still open: close it first");
         }
-        List<TopicPartition> partitions = partitions();
+        reading = config.topics().describe(request.split());
+        index = indexes.computeIfAbsent(request.split(), split -> new Index());
+        List<TopicPartition> partitions = partitions(request.split());
         // assigned while listing offsets: read_committed offset answers are only taken for assigned partitions
         consumer.assign(partitions);
         Map<TopicPartition, Long> ends = new LinkedHashMap<>(consumer.endOffsets(partitions, METADATA_TIMEOUT));
         Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(partitions, METADATA_TIMEOUT);
-        index(beginnings, ends);
+        indexUpTo(beginnings, ends);
         openPass = new SamplePass(this, request, partitions, beginnings, ends);
         return openPass;
     }
@@ -143,30 +169,40 @@ public final class FeatureStream implements AutoCloseable {
 
     /** True when the record at this position is the latest one of its sample id (or the id was never indexed). */
     boolean isLatest(String id, Position position) {
-        Position newest = latest.get(id);
+        Position newest = index.latest.get(id);
         return newest == null || newest.equals(position) || position.isAfter(newest);
     }
 
-    private List<TopicPartition> partitions() {
-        List<PartitionInfo> infos = consumer.partitionsFor(config.topic(), METADATA_TIMEOUT);
-        if (infos == null || infos.isEmpty()) {
-            throw new FeatureStreamException("topic " + config.topic() + " has no partitions: does it exist on "
-                    + config.bootstrapServers() + "?");
+    /** Every partition of the split's topics: the split's own topic must exist, the legacy one may not (any more). */
+    private List<TopicPartition> partitions(Split split) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : config.topics().forSplit(split)) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, METADATA_TIMEOUT);
+            if (infos == null || infos.isEmpty()) {
+                if (config.topics().isLegacy(topic)) {
+                    LOG.debugf("legacy topic %s does not exist on %s: the %s pass reads its own topic only", topic,
+                            config.bootstrapServers(), split);
+                    continue;
+                }
+                throw new FeatureStreamException("topic " + topic + " has no partitions: does it exist on "
+                        + config.bootstrapServers() + "?");
+            }
+            infos.stream().map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .sorted(java.util.Comparator.comparingInt(TopicPartition::partition)).forEach(partitions::add);
         }
-        return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition()))
-                .sorted(java.util.Comparator.comparingInt(TopicPartition::partition)).toList();
+        return partitions;
     }
 
     /** Reads the headers of the records between what was indexed before and the captured end offsets. */
-    private void index(Map<TopicPartition, Long> beginnings, Map<TopicPartition, Long> ends) {
+    private void indexUpTo(Map<TopicPartition, Long> beginnings, Map<TopicPartition, Long> ends) {
         Map<TopicPartition, Long> todo = new LinkedHashMap<>();
         for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
             TopicPartition tp = end.getKey();
-            long from = Math.max(indexedUpTo.getOrDefault(tp, 0L), beginnings.getOrDefault(tp, 0L));
+            long from = Math.max(index.indexedUpTo.getOrDefault(tp, 0L), beginnings.getOrDefault(tp, 0L));
             if (from < end.getValue()) {
                 todo.put(tp, from);
             } else {
-                indexedUpTo.put(tp, end.getValue());
+                index.indexedUpTo.put(tp, end.getValue());
             }
         }
         if (todo.isEmpty()) {
@@ -189,27 +225,28 @@ public final class FeatureStream implements AutoCloseable {
                 }
                 indexed++;
                 SampleHeader.parse(record.value()).ifPresent(header -> {
-                    Position position = new Position(record.partition(), record.offset(), record.timestamp());
-                    latest.merge(header.id(), position, (old, now) -> now.isAfter(old) ? now : old);
+                    Position position = new Position(record.topic(), record.partition(), record.offset(),
+                            record.timestamp());
+                    index.latest.merge(header.id(), position, (old, now) -> now.isAfter(old) ? now : old);
                 });
             }
             for (TopicPartition tp : List.copyOf(todo.keySet())) {
                 if (consumer.position(tp) >= ends.get(tp)) {
                     todo.remove(tp);
-                    indexedUpTo.put(tp, ends.get(tp));
+                    index.indexedUpTo.put(tp, ends.get(tp));
                     consumer.pause(List.of(tp));
                 }
             }
             checkStall(lastProgress, "indexing");
         }
         consumer.resume(consumer.paused());
-        LOG.debugf("indexed %d records of %s in %d ms (%d sample ids known)", indexed, config.topic(),
-                (System.nanoTime() - started) / 1_000_000, latest.size());
+        LOG.debugf("indexed %d records of %s in %d ms (%d sample ids known)", indexed, reading,
+                (System.nanoTime() - started) / 1_000_000, index.latest.size());
     }
 
     void checkStall(long lastProgressNanos, String phase) {
         if (System.nanoTime() - lastProgressNanos > config.stallTimeout().toNanos()) {
-            throw new FeatureStreamException(phase + " " + config.topic() + " made no progress for "
+            throw new FeatureStreamException(phase + " " + reading + " made no progress for "
                     + config.stallTimeout().toSeconds() + " s although records up to the captured end offsets are due");
         }
     }

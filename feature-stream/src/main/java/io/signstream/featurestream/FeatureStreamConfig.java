@@ -11,13 +11,14 @@ import io.signstream.contract.Topics;
 /**
  * Where and how a {@link FeatureStream} reads.
  *
- * @param topic normally {@code features.normalized}
+ * @param topics which topic holds which split (normally {@code features.normalized.<split>}, plus the legacy
+ *        {@code features.normalized})
  * @param maxFrames longest sample accepted ({@code signstream.validation.max-frames})
  * @param maxPollRecords records per poll: bounds the memory of one poll (each record may be several MB)
  * @param stallTimeout a pass fails when the broker hands out nothing for this long while data is still due
  * @param consumerOverrides extra Kafka consumer properties (security settings and the like), applied last
  */
-public record FeatureStreamConfig(String bootstrapServers, String topic, int maxFrames, int maxPollRecords,
+public record FeatureStreamConfig(String bootstrapServers, SplitTopics topics, int maxFrames, int maxPollRecords,
         Duration stallTimeout, Map<String, Object> consumerOverrides) {
 
     /** A 16 MiB sample plus room for key, headers and framing: the same limit as the broker's. */
@@ -25,7 +26,7 @@ public record FeatureStreamConfig(String bootstrapServers, String topic, int max
 
     public FeatureStreamConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
-        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(topics, "topics");
         if (maxFrames < 1) {
             throw new IllegalArgumentException("maxFrames must be at least 1, was " + maxFrames);
         }
@@ -36,26 +37,31 @@ public record FeatureStreamConfig(String bootstrapServers, String topic, int max
         consumerOverrides = consumerOverrides == null ? Map.of() : Map.copyOf(consumerOverrides);
     }
 
-    /** {@code features.normalized}, 600 frames, 16 records per poll, 60 s stall limit. */
+    /** The default split topics (and legacy topic) of {@link Topics}, 600 frames, 16 records per poll, 60 s stall limit. */
     public static FeatureStreamConfig of(String bootstrapServers) {
-        return new FeatureStreamConfig(bootstrapServers, Topics.FEATURES_NORMALIZED,
+        return new FeatureStreamConfig(bootstrapServers, SplitTopics.defaults(),
                 SampleValidator.DEFAULT_MAX_FRAMES, 16, Duration.ofSeconds(60), Map.of());
     }
 
-    public FeatureStreamConfig withTopic(String newTopic) {
-        return new FeatureStreamConfig(bootstrapServers, newTopic, maxFrames, maxPollRecords, stallTimeout, consumerOverrides);
+    /** Reads every split from the one topic {@code topic} (the layout before split topics). */
+    public FeatureStreamConfig withTopic(String topic) {
+        return withTopics(SplitTopics.shared(topic));
+    }
+
+    public FeatureStreamConfig withTopics(SplitTopics newTopics) {
+        return new FeatureStreamConfig(bootstrapServers, newTopics, maxFrames, maxPollRecords, stallTimeout, consumerOverrides);
     }
 
     public FeatureStreamConfig withMaxFrames(int frames) {
-        return new FeatureStreamConfig(bootstrapServers, topic, frames, maxPollRecords, stallTimeout, consumerOverrides);
+        return new FeatureStreamConfig(bootstrapServers, topics, frames, maxPollRecords, stallTimeout, consumerOverrides);
     }
 
     public FeatureStreamConfig withStallTimeout(Duration timeout) {
-        return new FeatureStreamConfig(bootstrapServers, topic, maxFrames, maxPollRecords, timeout, consumerOverrides);
+        return new FeatureStreamConfig(bootstrapServers, topics, maxFrames, maxPollRecords, timeout, consumerOverrides);
     }
 
     public FeatureStreamConfig withConsumerOverrides(Map<String, Object> overrides) {
-        return new FeatureStreamConfig(bootstrapServers, topic, maxFrames, maxPollRecords, stallTimeout, overrides);
+        return new FeatureStreamConfig(bootstrapServers, topics, maxFrames, maxPollRecords, stallTimeout, overrides);
     }
 
     /**

@@ -7,7 +7,7 @@ import io.signstream.contract.proto.NormalizationStamp;
 import io.signstream.contract.proto.Split;
 
 /**
- * One sample of {@code features.normalized} that passed every check: decoded, valid, stamped NORMALIZED
+ * One sample of a normalized topic that passed every check: decoded, valid, stamped NORMALIZED
  * (with the expected arithmetic when one was asked for).
  *
  * @param features {@code frames x 6516} float32 values, row-major

@@ -25,7 +25,7 @@ import io.signstream.contract.SampleRejectedException;
 import io.signstream.contract.proto.FeatureSample;
 
 /**
- * One pass over the topic, from the beginning to the end offsets captured when it opened. Samples are decoded
+ * One pass over a split's topics, from the beginning to the end offsets captured when it opened. Samples are decoded
  * lazily, one at a time, so a pass over a large split holds only one poll's records in memory.
  */
 public final class SamplePass implements Iterator<NormalizedSample>, AutoCloseable {
@@ -75,6 +75,11 @@ public final class SamplePass implements Iterator<NormalizedSample>, AutoCloseab
         return request;
     }
 
+    /** The topics this pass reads, e.g. {@code features.normalized.dev+features.normalized}. */
+    public String topics() {
+        return stream.config().topics().describe(request.split());
+    }
+
     @Override
     public boolean hasNext() {
         while (next == null) {
@@ -96,7 +101,7 @@ public final class SamplePass implements Iterator<NormalizedSample>, AutoCloseab
     @Override
     public NormalizedSample next() {
         if (!hasNext()) {
-            throw new NoSuchElementException("the pass over " + stream.config().topic() + " has ended");
+            throw new NoSuchElementException("the pass over " + topics() + " has ended");
         }
         NormalizedSample sample = next;
         next = null;
@@ -174,7 +179,8 @@ public final class SamplePass implements Iterator<NormalizedSample>, AutoCloseab
             return null;
         }
         String id = header.get().id();
-        var position = new FeatureStream.Position(record.partition(), record.offset(), record.timestamp());
+        var position = new FeatureStream.Position(record.topic(), record.partition(), record.offset(),
+                record.timestamp());
         if (!stream.isLatest(id, position)) {
             duplicates++;
             LOG.debugf("sample %s at %s is superseded by a later record with the same id", id, where);

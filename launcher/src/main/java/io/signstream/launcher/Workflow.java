@@ -98,7 +98,7 @@ final class Workflow {
                 boolean done = needed.entrySet().stream().allMatch(n -> committed.get(n.getKey()) != null
                         && committed.get(n.getKey()).offset() >= n.getValue());
                 if (done) {
-                    progress.stage("normalization caught up: " + Topics.FEATURES_NORMALIZED + " holds the data set");
+                    progress.stage("normalization caught up: the normalized topics hold the data set");
                     return;
                 }
                 if (System.nanoTime() > deadline) {

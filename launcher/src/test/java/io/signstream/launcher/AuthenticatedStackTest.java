@@ -90,7 +90,7 @@ class AuthenticatedStackTest {
         JsonNode job = new Workflow(state, new Progress(System.out)).publish(corpus);
         assertEquals(1, job.path("published").asInt(), job.toString());
 
-        ConsumerRecord<String, byte[]> normalized = awaitKey(KafkaAuth.SUPER_USER, Topics.FEATURES_NORMALIZED, id);
+        ConsumerRecord<String, byte[]> normalized = awaitKey(KafkaAuth.SUPER_USER, Topics.FEATURES_NORMALIZED_TRAIN, id);
         assertTrue(NormalizationStamps.isNormalized(FeatureSampleCodec.decode(normalized.value())));
 
         // The job's state is on ingest.imports, written as the ingest principal ...
@@ -156,7 +156,7 @@ class AuthenticatedStackTest {
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
             ExecutionException refused = assertThrows(ExecutionException.class, () -> producer.send(
-                    new ProducerRecord<>(Topics.FEATURES_NORMALIZED, "forged", "not normalized")).get(30, TimeUnit.SECONDS));
+                    new ProducerRecord<>(Topics.FEATURES_NORMALIZED_TRAIN, "forged", "not normalized")).get(30, TimeUnit.SECONDS));
             assertInstanceOf(TopicAuthorizationException.class, refused.getCause());
         }
     }

@@ -76,7 +76,7 @@ class DataPathTest {
         assertEquals(201, answer.statusCode(), answer.body());
 
         TopicProbe probe = new TopicProbe(state.bootstrapServers());
-        ConsumerRecord<String, byte[]> record = probe.awaitKey(Topics.FEATURES_NORMALIZED, id, Duration.ofSeconds(60));
+        ConsumerRecord<String, byte[]> record = probe.awaitKey(Topics.FEATURES_NORMALIZED_DEV, id, Duration.ofSeconds(60));
         FeatureSample sample = FeatureSampleCodec.decode(record.value());
 
         assertEquals(id, record.key());
@@ -100,7 +100,7 @@ class DataPathTest {
             }
         }
         // exactly once: one record for this id on the normalized topic
-        long copies = probe.readUntil(Topics.FEATURES_NORMALIZED, records -> false, Duration.ofSeconds(3)).stream()
+        long copies = probe.readUntil(Topics.FEATURES_NORMALIZED_DEV, records -> false, Duration.ofSeconds(3)).stream()
                 .filter(r -> id.equals(r.key())).count();
         assertEquals(1, copies);
     }
@@ -125,7 +125,7 @@ class DataPathTest {
         String good = "data-path-good-" + System.nanoTime();
         assertEquals(201, upload(good, "train", "A B", Npy.toBytes(new FeatureMatrix(2, FeatureLayout.DIMS,
                 new float[2 * FeatureLayout.DIMS]))).statusCode());
-        probe.awaitKey(Topics.FEATURES_NORMALIZED, good, Duration.ofSeconds(60));
+        probe.awaitKey(Topics.FEATURES_NORMALIZED_TRAIN, good, Duration.ofSeconds(60));
     }
 
     @Test
@@ -139,7 +139,7 @@ class DataPathTest {
         FeatureSample raw = FeatureSampleCodec.decode(probe.awaitKey(Topics.FEATURES_RAW, id, Duration.ofSeconds(60))
                 .value());
         FeatureSample sample = FeatureSampleCodec.decode(
-                probe.awaitKey(Topics.FEATURES_NORMALIZED, id, Duration.ofSeconds(60)).value());
+                probe.awaitKey(Topics.FEATURES_NORMALIZED_TRAIN, id, Duration.ofSeconds(60)).value());
         assertEquals(97, sample.getFrameCount());
         assertTrue(NormalizationStamps.isNormalized(sample));
         // the derivation stamp travels with the record through normalization

@@ -78,18 +78,18 @@ class NormalizationCrashTest {
                 return null;
             });
             producing.shutdown();
-            probe.readUntil(Topics.FEATURES_NORMALIZED, r -> r.size() >= 30, Duration.ofSeconds(120));
+            probe.readUntil(Topics.FEATURES_NORMALIZED_TRAIN, r -> r.size() >= 30, Duration.ofSeconds(120));
             ProcessHandle service = ProcessHandle.of(state.processes().get(ServiceSpec.NORMALIZATION.module()))
                     .orElseThrow();
             service.destroyForcibly();
             service.onExit().get(30, TimeUnit.SECONDS);
             long killedAt = System.currentTimeMillis();
-            long atKill = recordCount(probe, Topics.FEATURES_NORMALIZED);
+            long atKill = recordCount(probe, Topics.FEATURES_NORMALIZED_TRAIN);
             assertTrue(atKill >= 30 && atKill < good.size(), "killed after " + atKill + " outputs, not mid-stream");
             produced.get(120, TimeUnit.SECONDS);
 
             state = stack.restart(ServiceSpec.NORMALIZATION);
-            List<ConsumerRecord<String, byte[]>> normalized = probe.readUntil(Topics.FEATURES_NORMALIZED,
+            List<ConsumerRecord<String, byte[]>> normalized = probe.readUntil(Topics.FEATURES_NORMALIZED_TRAIN,
                     r -> keys(r).containsAll(good), Duration.ofSeconds(180));
             List<ConsumerRecord<String, byte[]>> rejected = probe.readUntil(Topics.FEATURES_REJECTED,
                     r -> keys(r).containsAll(bad), Duration.ofSeconds(60));

@@ -46,7 +46,7 @@ class TrainerCrashTest {
                             FeatureSampleCodec.encode(sample))).get(30, TimeUnit.SECONDS);
                 }
             }
-            probe.readUntil(Topics.FEATURES_NORMALIZED, records -> records.size() >= train.size(), Duration.ofSeconds(60));
+            probe.readUntil(Topics.FEATURES_NORMALIZED_TRAIN, records -> records.size() >= train.size(), Duration.ofSeconds(60));
 
             ServiceClient trainer = state.client(ServiceSpec.TRAINER);
             String runId = "crash-" + System.nanoTime();

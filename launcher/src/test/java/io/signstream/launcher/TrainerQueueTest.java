@@ -85,7 +85,7 @@ class TrainerQueueTest {
                         FeatureSampleCodec.encode(sample))).get(30, TimeUnit.SECONDS);
             }
         }
-        probe.readUntil(Topics.FEATURES_NORMALIZED, records -> records.size() >= train.size(), Duration.ofSeconds(90));
+        probe.readUntil(Topics.FEATURES_NORMALIZED_TRAIN, records -> records.size() >= train.size(), Duration.ofSeconds(90));
         MinioClient client = MinioClient.builder().endpoint(state.objectStoreEndpoint())
                 .credentials(state.accessKey(), state.secretKey()).build();
         checkpoints = new CheckpointStore(client, state.bucket());

@@ -74,7 +74,7 @@ public final class KafkaAccess {
     }
 
     /**
-     * The system's principals. The trainer and the evaluator read features.normalized through feature-stream, which
+     * The system's principals. The trainer and the evaluator read the normalized topics through feature-stream, which
      * assigns partitions itself and commits nothing: no consumer group, so no group ACL. Every trainer both queues
      * runs on training.requests (POST /runs on any pod) and takes them from it as a member of the trainers' group.
      */
@@ -89,9 +89,14 @@ public final class KafkaAccess {
             new Principal(NORMALIZATION, List.of(
                     Grant.read(Topics.FEATURES_RAW),
                     Grant.group(NORMALIZATION_GROUP),
-                    Grant.write(Topics.FEATURES_NORMALIZED),
+                    Grant.write(Topics.FEATURES_NORMALIZED_TRAIN),
+                    Grant.write(Topics.FEATURES_NORMALIZED_DEV),
+                    Grant.write(Topics.FEATURES_NORMALIZED_TEST),
                     Grant.write(Topics.FEATURES_REJECTED))),
             new Principal(TRAINER, List.of(
+                    // the train split; the legacy topic holds data normalized before the split topics (read-only:
+                    // nobody may write it any more)
+                    Grant.read(Topics.FEATURES_NORMALIZED_TRAIN),
                     Grant.read(Topics.FEATURES_NORMALIZED),
                     Grant.write(Topics.TRAINING_EVENTS),
                     Grant.write(Topics.TRAINING_REQUESTS),
@@ -100,6 +105,8 @@ public final class KafkaAccess {
             new Principal(EVALUATOR, List.of(
                     Grant.read(Topics.TRAINING_EVENTS),
                     Grant.group(EVALUATOR_GROUP),
+                    Grant.read(Topics.FEATURES_NORMALIZED_DEV),
+                    Grant.read(Topics.FEATURES_NORMALIZED_TEST),
                     Grant.read(Topics.FEATURES_NORMALIZED),
                     Grant.write(Topics.EVALUATION_RESULTS))));
 

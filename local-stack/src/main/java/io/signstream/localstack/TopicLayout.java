@@ -34,6 +34,12 @@ public final class TopicLayout {
     /** Partitions of the feature topics bound how many normalization instances can share the work. */
     public static final List<TopicSpec> DEFAULT = List.of(
             new TopicSpec(Topics.FEATURES_RAW, 4, FEATURE_TOPIC_CONFIG),
+            // one normalized topic per split: a reader of one split fetches nothing else
+            new TopicSpec(Topics.FEATURES_NORMALIZED_TRAIN, 4, FEATURE_TOPIC_CONFIG),
+            new TopicSpec(Topics.FEATURES_NORMALIZED_DEV, 4, FEATURE_TOPIC_CONFIG),
+            new TopicSpec(Topics.FEATURES_NORMALIZED_TEST, 4, FEATURE_TOPIC_CONFIG),
+            // the layout before split topics, still read (split filtered) for data normalized before them; nothing
+            // writes it any more (README, "Migration")
             new TopicSpec(Topics.FEATURES_NORMALIZED, 4, FEATURE_TOPIC_CONFIG),
             new TopicSpec(Topics.FEATURES_REJECTED, 1, FEATURE_TOPIC_CONFIG),
             new TopicSpec(Topics.TRAINING_EVENTS, 1, EVENT_TOPIC_CONFIG),

@@ -89,9 +89,9 @@ class KafkaAuthorizationTest {
         for (String principal : List.of(KafkaAccess.INGEST, KafkaAccess.EXTERNAL_PUBLISHER, KafkaAccess.TRAINER,
                 KafkaAccess.EVALUATOR)) {
             try (KafkaProducer<String, String> producer = producerOf(principal)) {
-                Throwable cause = sendFails(producer, Topics.FEATURES_NORMALIZED);
+                Throwable cause = sendFails(producer, Topics.FEATURES_NORMALIZED_TRAIN);
                 assertInstanceOf(TopicAuthorizationException.class, cause, principal + ": " + cause);
-                assertTrue(((TopicAuthorizationException) cause).unauthorizedTopics().contains(Topics.FEATURES_NORMALIZED));
+                assertTrue(((TopicAuthorizationException) cause).unauthorizedTopics().contains(Topics.FEATURES_NORMALIZED_TRAIN));
             }
         }
     }
@@ -99,14 +99,16 @@ class KafkaAuthorizationTest {
     @Test
     void theNormalizationPrincipalWritesTheNormalizedAndRejectedTopics() throws Exception {
         try (KafkaProducer<String, String> producer = producerOf(KafkaAccess.NORMALIZATION)) {
-            for (String topic : List.of(Topics.FEATURES_NORMALIZED, Topics.FEATURES_REJECTED)) {
+            for (String topic : List.of(Topics.FEATURES_NORMALIZED_TRAIN, Topics.FEATURES_NORMALIZED_DEV,
+                    Topics.FEATURES_NORMALIZED_TEST, Topics.FEATURES_REJECTED)) {
                 RecordMetadata written = producer.send(new ProducerRecord<>(topic, "sample-1", "stamped"))
                         .get(30, TimeUnit.SECONDS);
                 assertEquals(topic, written.topic());
                 assertTrue(written.offset() >= 0);
             }
-            // ... and nothing else: it cannot publish raw samples itself
+            // ... and nothing else: it cannot publish raw samples itself, nor write the legacy all-splits topic
             assertInstanceOf(TopicAuthorizationException.class, sendFails(producer, Topics.FEATURES_RAW));
+            assertInstanceOf(TopicAuthorizationException.class, sendFails(producer, Topics.FEATURES_NORMALIZED));
         }
     }
 
@@ -161,6 +163,11 @@ class KafkaAuthorizationTest {
         // The trainer reads normalized features, never raw ones (assigned, without a group, as feature-stream reads).
         try (KafkaConsumer<String, String> consumer = consumer(KafkaAccess.TRAINER, null)) {
             consumer.assign(List.of(new org.apache.kafka.common.TopicPartition(Topics.FEATURES_RAW, 0)));
+            assertThrows(TopicAuthorizationException.class, () -> consumer.poll(Duration.ofSeconds(10)));
+        }
+        // The evaluator reads dev and test, never the train split.
+        try (KafkaConsumer<String, String> consumer = consumer(KafkaAccess.EVALUATOR, null)) {
+            consumer.assign(List.of(new org.apache.kafka.common.TopicPartition(Topics.FEATURES_NORMALIZED_TRAIN, 0)));
             assertThrows(TopicAuthorizationException.class, () -> consumer.poll(Duration.ofSeconds(10)));
         }
     }

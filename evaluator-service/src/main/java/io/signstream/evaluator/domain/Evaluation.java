@@ -75,7 +75,7 @@ public record Evaluation(
             long referenceLength, long hypothesisLength, int sentences, int sentenceErrors) {
     }
 
-    /** What the pass over features.normalized met: records read, samples used, refusals by reason. */
+    /** What the pass over the split's normalized topics met: records read, samples used, refusals by reason. */
     public record DataSummary(String topic, long read, long kept, Map<String, Long> refused, long duplicates,
             Map<String, Long> stamps) {
     }

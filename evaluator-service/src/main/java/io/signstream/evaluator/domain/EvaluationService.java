@@ -36,6 +36,7 @@ import io.signstream.evaluator.messaging.EvaluationResultsPublisher;
 import io.signstream.evaluator.messaging.TrainingEventsOwnership;
 import io.signstream.evaluator.storage.EvaluationStore;
 import io.signstream.featurestream.FeatureStreamConfig;
+import io.signstream.featurestream.SplitTopics;
 
 /**
  * Accepts evaluation jobs, runs them one at a time on a single worker thread (the model and the feature stream are
@@ -114,8 +115,16 @@ public class EvaluationService {
     @Identifier("default-kafka-broker")
     Map<String, Object> kafkaSettings;
 
-    @ConfigProperty(name = "signstream.topics.normalized")
-    String normalizedTopic;
+    /** The evaluator reads dev and test only (train is never evaluated, and its Kafka user may not read it). */
+    @ConfigProperty(name = "signstream.topics.normalized-dev")
+    String normalizedDevTopic;
+
+    @ConfigProperty(name = "signstream.topics.normalized-test")
+    String normalizedTestTopic;
+
+    /** The all-splits topic of the layout before split topics, still read (README, "Migration"); none: {@value SplitTopics#NONE}. */
+    @ConfigProperty(name = "signstream.topics.normalized-legacy")
+    String normalizedLegacyTopic;
 
     @ConfigProperty(name = "signstream.validation.max-frames")
     int maxFrames;
@@ -153,7 +162,9 @@ public class EvaluationService {
                 DecoderSpec.BEAM.equalsIgnoreCase(defaultDecoderType.trim()) ? defaultBeamWidth.orElse(null) : null);
         instance.start();
         registry.gauge("signstream.evaluator.queue.depth", queue, LinkedBlockingQueue::size);
-        FeatureStreamConfig streamConfig = FeatureStreamConfig.of(bootstrapServers).withTopic(normalizedTopic)
+        FeatureStreamConfig streamConfig = FeatureStreamConfig.of(bootstrapServers)
+                .withTopics(SplitTopics.none().with(Split.DEV, normalizedDevTopic).with(Split.TEST, normalizedTestTopic)
+                        .withLegacy(normalizedLegacyTopic))
                 .withMaxFrames(maxFrames).withConsumerOverrides(FeatureStreamConfig.connectionSettings(kafkaSettings));
         evaluator = new Evaluator(background.checkpoints(), streamConfig, batchSize, seed);
         worker = new Thread(this::work, "evaluation-worker");

@@ -38,7 +38,7 @@ import io.signstream.teacher.TeacherSession;
 
 /**
  * Runs one evaluation: loads the checkpoint (vocabulary, config, parameters, verified against its manifest), reads
- * the split from {@code features.normalized} expecting the normalization the checkpoint was trained on, runs the
+ * the split from its normalized topic (features.normalized.dev or .test) expecting the normalization the checkpoint was trained on, runs the
  * teacher batch by batch, decodes (greedy or prefix beam search) and scores the corpus.
  * <p>
  * A split whose records carry other normalization arithmetic than the checkpoint's fails the whole evaluation
@@ -138,12 +138,12 @@ public final class Evaluator implements AutoCloseable {
             throw new EvaluationFailure(Reasons.NORMALIZATION_MISMATCH, String.format(Locale.ROOT,
                     "checkpoint %s was trained on data normalized with %s, but %d %s record(s) of %s are normalized "
                             + "otherwise (stamps seen: %s): refusing to evaluate it on differently normalized data",
-                    ref, checkpoint.normalization(), mismatched, job.split(), streamConfig.topic(), summary.stamps()),
+                    ref, checkpoint.normalization(), mismatched, job.split(), streamConfig.topics().describe(split), summary.stamps()),
                     summary);
         }
         if (score.sentences() == 0) {
             throw new EvaluationFailure(Reasons.NO_SAMPLES, "no usable " + job.split() + " sample in "
-                    + streamConfig.topic() + " (" + summary + ")", summary);
+                    + streamConfig.topics().describe(split) + " (" + summary + ")", summary);
         }
         results.sort(Comparator.comparing(Evaluation.SampleResult::id));
         CorpusScore.Summary totals = score.summary();
@@ -156,7 +156,7 @@ public final class Evaluator implements AutoCloseable {
     }
 
     public Evaluation.DataSummary dataSummary(PassSummary summary) {
-        return summary == null ? null : new Evaluation.DataSummary(streamConfig.topic(), summary.read(), summary.kept(),
+        return summary == null ? null : new Evaluation.DataSummary(streamConfig.topics().describe(summary.split()), summary.read(), summary.kept(),
                 summary.refused(), summary.duplicates(), summary.stamps());
     }
 

@@ -35,7 +35,7 @@ public final class Reasons {
     public static final String CHECKPOINT_NOT_NORMALIZED = "CHECKPOINT_NOT_NORMALIZED";
     /** A checkpoint file is missing, damaged (SHA-256) or not what its name says. */
     public static final String CHECKPOINT_UNREADABLE = "CHECKPOINT_UNREADABLE";
-    /** No usable record of the split in features.normalized. */
+    /** No usable record of the split in its normalized topics. */
     public static final String NO_SAMPLES = "NO_SAMPLES";
     /** The topic could not be read (broker down, topic missing). */
     public static final String DATA_UNAVAILABLE = "DATA_UNAVAILABLE";

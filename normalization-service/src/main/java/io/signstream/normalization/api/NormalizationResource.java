@@ -23,7 +23,8 @@ import io.smallrye.reactive.messaging.providers.extension.HealthCenter;
 @Produces(MediaType.APPLICATION_JSON)
 public class NormalizationResource {
 
-    public record Topics(String source, String normalized, String rejected) {
+    /** @param normalized split (train, dev, test) to the topic its normalized samples go to */
+    public record Topics(String source, Map<String, String> normalized, String rejected) {
     }
 
     public record Counters(long recordsIn, long recordsOut, long recordsRejected, Map<String, Long> rejectedByReason,
@@ -52,7 +53,7 @@ public class NormalizationResource {
         NormalizationMetrics metrics = service.metrics();
         return new Status(normalization.method(), normalization.version(),
                 new java.util.TreeMap<>(normalization.parameters()), service.normalizedBy(),
-                new Topics(service.rawTopic(), service.normalizedTopic(), service.rejectedTopic()),
+                new Topics(service.rawTopic(), service.normalizedTopics(), service.rejectedTopic()),
                 service.groupId(), health.getLiveness().isOk(), partitions.joinedGroup(), partitions.partitions(),
                 new Counters(metrics.recordsIn(), metrics.recordsOut(), metrics.recordsRejected(),
                         metrics.rejectedByReason(), metrics.bytesIn(), metrics.bytesOut(), metrics.failedSends()));

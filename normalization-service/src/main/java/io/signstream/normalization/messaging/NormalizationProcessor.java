@@ -25,8 +25,9 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
- * features.raw in, one record out per record in: the normalized sample on features.normalized, or the original
- * on features.rejected (the same outgoing channel, topic set per message) with reason headers. The input is
+ * features.raw in, one record out per record in: the normalized sample on its split's topic
+ * (features.normalized.train, .dev or .test), or the original on features.rejected (the same outgoing channel, topic
+ * set per message) with reason headers. The input is
  * acknowledged only when its output is, and the connector's throttled commit strategy commits an offset only when
  * every record before it is acknowledged: at-least-once, nothing lost, a replay after a crash at most re-sends
  * outputs that were already written (see the README). Channel settings are in application.properties.
@@ -54,8 +55,12 @@ public class NormalizationProcessor {
         byte[] value;
         if (outcome.published()) {
             value = outcome.value();
-            target = OutgoingKafkaRecordMetadata.<String>builder().withKey(outcome.key())
-                    .withHeaders(copy(source.getHeaders())).build();
+            var builder = OutgoingKafkaRecordMetadata.<String>builder().withKey(outcome.key())
+                    .withHeaders(copy(source.getHeaders()));
+            if (outcome.split() != null) {
+                builder.withTopic(service.normalizedTopic(outcome.split()));
+            }
+            target = builder.build();
         } else {
             LOG.infof("rejected %s-%d@%d (key %s): %s %s", source.getTopic(), source.getPartition(),
                     source.getOffset(), source.getKey(), outcome.reason(), outcome.detail());

@@ -1,6 +1,10 @@
 package io.signstream.normalization.messaging;
 
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +15,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.signstream.contract.SampleValidator;
+import io.signstream.contract.Topics;
+import io.signstream.contract.proto.Split;
 import io.signstream.featurenormalization.NoiseFloor;
 import io.signstream.featurenormalization.Normalization;
 import io.signstream.featurenormalization.Normalizations;
@@ -32,8 +38,14 @@ public class NormalizationService {
     @ConfigProperty(name = "signstream.topics.raw", defaultValue = "features.raw")
     String rawTopic;
 
-    @ConfigProperty(name = "signstream.topics.normalized", defaultValue = "features.normalized")
-    String normalizedTopic;
+    @ConfigProperty(name = "signstream.topics.normalized-train", defaultValue = Topics.FEATURES_NORMALIZED_TRAIN)
+    String normalizedTrainTopic;
+
+    @ConfigProperty(name = "signstream.topics.normalized-dev", defaultValue = Topics.FEATURES_NORMALIZED_DEV)
+    String normalizedDevTopic;
+
+    @ConfigProperty(name = "signstream.topics.normalized-test", defaultValue = Topics.FEATURES_NORMALIZED_TEST)
+    String normalizedTestTopic;
 
     @ConfigProperty(name = "signstream.topics.rejected", defaultValue = "features.rejected")
     String rejectedTopic;
@@ -58,7 +70,7 @@ public class NormalizationService {
                 new NoiseFloor(config.noiseFloor(), config.noiseUlps()));
         normalizer = new SampleNormalizer(normalization, new SampleValidator(maxFrames), config.instanceId(),
                 Clock.systemUTC());
-        step = config.passThrough() ? (key, value) -> RecordStep.Outcome.publish(key, value)
+        step = config.passThrough() ? RecordStep.Outcome::forward
                 : new NormalizeStep(normalizer);
         metrics = new NormalizationMetrics(registry);
         rejections = new Rejections(SERVICE_NAME, config.maxMessageBytes());
@@ -88,8 +100,24 @@ public class NormalizationService {
         return rawTopic;
     }
 
-    public String normalizedTopic() {
-        return normalizedTopic;
+    /** Where a normalized sample of {@code split} goes: each split has its topic, so readers fetch only theirs. */
+    public String normalizedTopic(Split split) {
+        return switch (split) {
+            case TRAIN -> normalizedTrainTopic;
+            case DEV -> normalizedDevTopic;
+            case TEST -> normalizedTestTopic;
+            // the normalizer's validation refuses any other split before a sample gets here
+            default -> throw new IllegalArgumentException("no normalized topic for split " + split);
+        };
+    }
+
+    /** Split (lower case) to topic. */
+    public Map<String, String> normalizedTopics() {
+        Map<String, String> topics = new LinkedHashMap<>();
+        for (Split split : List.of(Split.TRAIN, Split.DEV, Split.TEST)) {
+            topics.put(split.name().toLowerCase(Locale.ROOT), normalizedTopic(split));
+        }
+        return topics;
     }
 
     public String rejectedTopic() {

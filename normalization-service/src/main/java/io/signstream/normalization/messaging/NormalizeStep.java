@@ -31,7 +31,7 @@ public final class NormalizeStep implements RecordStep {
                 return Outcome.reject(RejectionReason.TOO_LARGE, "normalized sample " + id + " is " + encoded.length
                         + " bytes, the limit is " + Topics.MAX_RECORD_BYTES);
             }
-            return Outcome.publish(id, encoded);
+            return Outcome.publish(id, encoded, normalized.getSplit());
         } catch (SampleRejectedException e) {
             return Outcome.reject(e.reason(), e.detail());
         }

@@ -46,7 +46,9 @@ class NormalizationResourceTest {
                 .body("parameters.'noise-ulps'", equalTo("16"))
                 .body("parameters.divisor", equalTo("std"))
                 .body("topics.source", equalTo("features.raw"))
-                .body("topics.normalized", equalTo("features.normalized"))
+                .body("topics.normalized.train", equalTo("features.normalized.train"))
+                .body("topics.normalized.dev", equalTo("features.normalized.dev"))
+                .body("topics.normalized.test", equalTo("features.normalized.test"))
                 .body("topics.rejected", equalTo("features.rejected"))
                 .body("groupId", equalTo("signstream-normalization"))
                 .body("running", equalTo(true));
@@ -89,7 +91,7 @@ class NormalizationResourceTest {
         probe.send(Topics.FEATURES_RAW, good, FeatureSampleCodec.encode(TestSamples.raw(good).build()));
         probe.send(Topics.FEATURES_RAW, bad,
                 FeatureSampleCodec.encode(TestSamples.raw(bad, values, TestSamples.FRAMES).build()));
-        probe.awaitKey(Topics.FEATURES_NORMALIZED, good, Duration.ofSeconds(60));
+        probe.awaitKey(Topics.FEATURES_NORMALIZED_DEV, good, Duration.ofSeconds(60));
         probe.awaitKey(Topics.FEATURES_REJECTED, bad, Duration.ofSeconds(60));
 
         // Counters move once the batch is acknowledged, a moment after the outputs are readable.

@@ -160,7 +160,8 @@ public final class NormalizationBenchmark {
         command.addAll(List.of(SERVICE_JVM.trim().split("\\s+")));
         command.addAll(List.of(
                 "-Dquarkus.http.port=0", "-Dkafka.bootstrap.servers=" + stack.bootstrapServers(),
-                "-Dsignstream.topics.raw=" + source, "-Dsignstream.topics.normalized=" + target,
+                "-Dsignstream.topics.raw=" + source, "-Dsignstream.topics.normalized-train=" + target,
+                "-Dsignstream.topics.normalized-dev=" + target, "-Dsignstream.topics.normalized-test=" + target,
                 "-Dsignstream.topics.rejected=" + REJECTED, "-Dmp.messaging.incoming.raw.group.id=" + group,
                 "-Dsignstream.normalization.method=" + method, "-Dsignstream.normalization.version=" + version,
                 "-Dsignstream.normalization.pass-through=" + passThrough, "-jar", jar.toString()));

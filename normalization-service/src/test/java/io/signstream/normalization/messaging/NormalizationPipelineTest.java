@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -30,6 +32,7 @@ import io.signstream.contract.RejectionReason;
 import io.signstream.contract.Topics;
 import io.signstream.contract.proto.FeatureSample;
 import io.signstream.contract.proto.NormalizationStamp;
+import io.signstream.contract.proto.Split;
 import io.signstream.localstack.LocalStack;
 import io.signstream.localstack.LocalStackTestResource;
 import io.signstream.localstack.TopicLayout;
@@ -55,7 +58,7 @@ class NormalizationPipelineTest {
         long before = System.currentTimeMillis();
 
         probe.send(Topics.FEATURES_RAW, id, FeatureSampleCodec.encode(raw));
-        ConsumerRecord<String, byte[]> record = probe.awaitKey(Topics.FEATURES_NORMALIZED, id, WAIT);
+        ConsumerRecord<String, byte[]> record = probe.awaitKey(Topics.FEATURES_NORMALIZED_DEV, id, WAIT);
         long after = System.currentTimeMillis();
 
         assertEquals(id, record.key());
@@ -108,9 +111,30 @@ class NormalizationPipelineTest {
             }
         }
 
-        List<ConsumerRecord<String, byte[]>> outputs = probe.readUntil(Topics.FEATURES_NORMALIZED, r -> false,
+        List<ConsumerRecord<String, byte[]>> outputs = probe.readUntil(Topics.FEATURES_NORMALIZED_DEV, r -> false,
                 Duration.ofSeconds(2));
         assertEquals(1, outputs.stream().filter(r -> id.equals(r.key())).count(), "normalized copies of " + id);
+    }
+
+    @Test
+    void eachSampleGoesToItsSplitsTopicAndNoOther() {
+        Map<Split, String> ids = new EnumMap<>(Split.class);
+        for (Split split : List.of(Split.TRAIN, Split.DEV, Split.TEST)) {
+            String id = TestSamples.uniqueId("routed-" + split.name().toLowerCase(java.util.Locale.ROOT));
+            ids.put(split, id);
+            probe.send(Topics.FEATURES_RAW, id, FeatureSampleCodec.encode(TestSamples.raw(id).setSplit(split).build()));
+        }
+        for (Split split : ids.keySet()) {
+            ConsumerRecord<String, byte[]> record = probe.awaitKey(Topics.featuresNormalized(split), ids.get(split), WAIT);
+            assertEquals(split, FeatureSampleCodec.decode(record.value()).getSplit());
+        }
+        for (Split split : ids.keySet()) {
+            List<String> keys = probe.readUntil(Topics.featuresNormalized(split), r -> false, Duration.ofSeconds(1))
+                    .stream().map(ConsumerRecord::key).toList();
+            for (Split other : ids.keySet()) {
+                assertEquals(split == other, keys.contains(ids.get(other)), ids.get(other) + " on " + split + "'s topic");
+            }
+        }
     }
 
     @Test
@@ -166,7 +190,7 @@ class NormalizationPipelineTest {
     void aRecordTheServiceAlreadyNormalizedIsRejectedWhenItComesBack() {
         String id = TestSamples.uniqueId("twice");
         probe.send(Topics.FEATURES_RAW, id, FeatureSampleCodec.encode(TestSamples.raw(id).build()));
-        byte[] normalizedOnce = probe.awaitKey(Topics.FEATURES_NORMALIZED, id, WAIT).value();
+        byte[] normalizedOnce = probe.awaitKey(Topics.FEATURES_NORMALIZED_DEV, id, WAIT).value();
 
         assertRejectedThenNextNormalized(id, normalizedOnce, RejectionReason.ALREADY_NORMALIZED);
     }
@@ -221,9 +245,9 @@ class NormalizationPipelineTest {
         assertEquals(String.valueOf(oversized.length), TopicProbe.header(rejected, RecordHeaders.ORIGINAL_BYTES));
         assertEquals(Topics.FEATURES_RAW + "/0/" + (next.offset() - 1),
                 TopicProbe.header(rejected, RecordHeaders.ORIGINAL_LOCATION));
-        probe.awaitKey(Topics.FEATURES_NORMALIZED, nextId, WAIT);
+        probe.awaitKey(Topics.FEATURES_NORMALIZED_DEV, nextId, WAIT);
 
-        List<ConsumerRecord<String, byte[]>> normalized = probe.readUntil(Topics.FEATURES_NORMALIZED, r -> false,
+        List<ConsumerRecord<String, byte[]>> normalized = probe.readUntil(Topics.FEATURES_NORMALIZED_DEV, r -> false,
                 Duration.ofSeconds(2));
         assertEquals(1, normalized.stream().filter(r -> nextId.equals(r.key())).count(), "copies of the next record");
         assertTrue(normalized.stream().noneMatch(r -> id.equals(r.key())), id + " was normalized");
@@ -268,11 +292,11 @@ class NormalizationPipelineTest {
         assertEquals(NormalizationService.SERVICE_NAME, TopicProbe.header(rejected, RecordHeaders.REJECTED_BY));
         assertArrayEquals(badValue, rejected.value(), "the rejected record carries the original bytes");
 
-        ConsumerRecord<String, byte[]> next = probe.awaitKey(Topics.FEATURES_NORMALIZED, goodId, WAIT);
+        ConsumerRecord<String, byte[]> next = probe.awaitKey(Topics.FEATURES_NORMALIZED_DEV, goodId, WAIT);
         assertEquals(NormalizationStamp.State.NORMALIZED,
                 FeatureSampleCodec.decode(next.value()).getNormalization().getState());
         if (reason != RejectionReason.ALREADY_NORMALIZED) {
-            List<ConsumerRecord<String, byte[]>> normalized = probe.readUntil(Topics.FEATURES_NORMALIZED,
+            List<ConsumerRecord<String, byte[]>> normalized = probe.readUntil(Topics.FEATURES_NORMALIZED_DEV,
                     r -> false, Duration.ofSeconds(1));
             assertTrue(normalized.stream().noneMatch(r -> badKey.equals(r.key())), badKey + " was also normalized");
         }

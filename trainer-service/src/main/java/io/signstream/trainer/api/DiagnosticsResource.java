@@ -72,7 +72,7 @@ public class DiagnosticsResource {
                 r.overfitLearningRate() != null ? r.overfitLearningRate() : 3e-3f);
         List<NormalizedSample> samples = firstTrainSamples(count);
         if (samples.isEmpty()) {
-            return RunResource.error(Response.Status.CONFLICT, "NO_TRAIN_SAMPLES", "no stamped TRAIN samples on " + streamConfig.topic());
+            return RunResource.error(Response.Status.CONFLICT, "NO_TRAIN_SAMPLES", "no stamped TRAIN samples on " + streamConfig.topics().describe(Split.TRAIN));
         }
         TrainingRun.SessionFactory sessions = runs.environment().sessions();
         return Response.ok(Diagnostics.run(samples, options, sessions)).build();

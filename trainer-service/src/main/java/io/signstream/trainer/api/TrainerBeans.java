@@ -19,7 +19,9 @@ import io.smallrye.common.annotation.Identifier;
 import io.signstream.checkpoint.CheckpointStore;
 import io.signstream.checkpoint.s3.ObjectStoreConfig;
 import io.signstream.checkpoint.s3.ObjectStoreProbe;
+import io.signstream.contract.proto.Split;
 import io.signstream.featurestream.FeatureStreamConfig;
+import io.signstream.featurestream.SplitTopics;
 import io.signstream.teacher.TeacherSession;
 import io.signstream.trainer.domain.RunManager;
 import io.signstream.trainer.domain.TrainingRun;
@@ -46,8 +48,12 @@ public class TrainerBeans {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
-    @ConfigProperty(name = "signstream.topics.normalized")
-    String normalizedTopic;
+    /** The trainer reads the train split only (its Kafka user may read nothing else). */
+    @ConfigProperty(name = "signstream.topics.normalized-train")
+    String normalizedTrainTopic;
+    /** The all-splits topic of the layout before split topics, still read (README, "Migration"); none: {@value SplitTopics#NONE}. */
+    @ConfigProperty(name = "signstream.topics.normalized-legacy")
+    String normalizedLegacyTopic;
     @ConfigProperty(name = "signstream.object-store.bucket")
     String bucket;
     @ConfigProperty(name = "signstream.validation.max-frames")
@@ -94,7 +100,8 @@ public class TrainerBeans {
     @Produces
     @Singleton
     FeatureStreamConfig featureStreamConfig() {
-        return new FeatureStreamConfig(bootstrapServers, normalizedTopic, maxFrames, 16, stallTimeout,
+        SplitTopics topics = SplitTopics.none().with(Split.TRAIN, normalizedTrainTopic).withLegacy(normalizedLegacyTopic);
+        return new FeatureStreamConfig(bootstrapServers, topics, maxFrames, 16, stallTimeout,
                 FeatureStreamConfig.connectionSettings(kafkaSettings));
     }
 

@@ -36,6 +36,9 @@ import io.signstream.teacher.diagnostics.TeacherDiagnostics.FeatureStatistics;
  * @param owner the trainer process that trains (or last trained) the run, null while it was never taken or for a run
  *        of a trainer without the queue
  * @param ownerGeneration the generation of that owner's lease on the run: it grows by one at every hand-over
+ * @param inputWait how long the steps of this process waited for their batches: the epoch in progress and each
+ *        epoch completed since this process started or resumed the run (null before the first epoch starts, and
+ *        in run.json files written before it existed)
  */
 public record RunState(
         String runId,
@@ -72,7 +75,8 @@ public record RunState(
         long createdAtEpochMs,
         long updatedAtEpochMs,
         String owner,
-        Long ownerGeneration) {
+        Long ownerGeneration,
+        InputWait.Report inputWait) {
 
     /** The same run with another status and message (queued again, stopped while queued), updated now. */
     public RunState with(RunStatus newStatus, String newMessage) {
@@ -81,7 +85,7 @@ public record RunState(
                 skippedBatches, consecutiveSkips, samplesPerSecond, etaSeconds, epochLosses, lastCheckpointEpoch,
                 lastCheckpoint, resumedFromEpoch, skippedCheckpoints, vocabularySize, normalization, refusedRecords,
                 featureDerivations, skippedSamples, feasibility, firstBatch, createdAtEpochMs,
-                System.currentTimeMillis(), owner, ownerGeneration);
+                System.currentTimeMillis(), owner, ownerGeneration, inputWait);
     }
 
     /** The same with {@link #reason()} set (a run that could not be queued). */
@@ -90,6 +94,6 @@ public record RunState(
                 stepsPerEpoch, warmupSteps, loss, gradNorm, learningRate, skippedBatches, consecutiveSkips,
                 samplesPerSecond, etaSeconds, epochLosses, lastCheckpointEpoch, lastCheckpoint, resumedFromEpoch,
                 skippedCheckpoints, vocabularySize, normalization, refusedRecords, featureDerivations, skippedSamples,
-                feasibility, firstBatch, createdAtEpochMs, updatedAtEpochMs, owner, ownerGeneration);
+                feasibility, firstBatch, createdAtEpochMs, updatedAtEpochMs, owner, ownerGeneration, inputWait);
     }
 }

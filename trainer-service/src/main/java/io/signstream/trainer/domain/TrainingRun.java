@@ -104,6 +104,8 @@ public final class TrainingRun {
     private Map<String, Long> skippedSamples = Map.of();
     private Feasibility feasibility;
     private FeatureStatistics firstBatch;
+    /** Time waiting for batches against time in steps: whether the loader keeps the model fed. */
+    private InputWait inputWait;
 
     // run thread only
     private TeacherSession session;
@@ -245,7 +247,8 @@ public final class TrainingRun {
                 resumedFromEpoch, skippedCheckpoints, vocabularySize, normalization, refused, derivations, skippedSamples,
                 feasibility, firstBatch, createdAt,
                 System.currentTimeMillis(), guard.writer() == null ? null : guard.writer().owner(),
-                guard.writer() == null ? null : guard.writer().generation());
+                guard.writer() == null ? null : guard.writer().generation(),
+                inputWait == null ? null : inputWait.report());
     }
 
     /** Why this process gave the run up (another owner took it), null while it has not. */
@@ -446,9 +449,12 @@ public final class TrainingRun {
             status = RunStatus.RUNNING;
             epoch = firstEpoch;
             message = "training epoch " + firstEpoch;
+            inputWait = new InputWait(firstEpoch);
         }
         save();
         trainingStartedNanos = System.nanoTime();
+        // the next batch is due from here: what passes until it arrives, the model spends waiting for data
+        long waitingSince = System.nanoTime();
         while (true) {
             checkHalt();
             if (stopRequested) {
@@ -460,9 +466,12 @@ public final class TrainingRun {
                 continue;
             }
             if (item instanceof EpochReader.Batch batch) {
-                step(batch);
+                step(batch, System.nanoTime() - waitingSince);
+                waitingSince = System.nanoTime();
             } else if (item instanceof EpochReader.EpochEnd end) {
                 endEpoch(end);
+                // writing the checkpoint is not waiting for data
+                waitingSince = System.nanoTime();
                 if (end.epoch() >= options.epochs()) {
                     complete();
                     return;
@@ -478,7 +487,7 @@ public final class TrainingRun {
         }
     }
 
-    private void step(EpochReader.Batch item) {
+    private void step(EpochReader.Batch item, long waitedNanos) {
         TeacherBatch batch = item.batch();
         if (firstBatch == null) {
             FeatureStatistics stats = TeacherDiagnostics.featureStatistics(batch);
@@ -491,12 +500,15 @@ public final class TrainingRun {
                     all.max(), all.nonFinite(), all.values(), batch.batchSize(), batch.maxFrames());
         }
         float rate = schedule.at((int) Math.min(step, Math.max(0, totalSteps - 1)));
+        long stepStarted = System.nanoTime();
         StepResult result = session.trainStep(batch, rate);
+        long steppedNanos = System.nanoTime() - stepStarted;
         stepsThisProcess++;
         samplesThisProcess += batch.batchSize();
         boolean skipped = result.skipped() || !Double.isFinite(result.loss());
         synchronized (this) {
             step++;
+            inputWait.step(waitedNanos, steppedNanos);
             learningRate = (double) rate;
             if (skipped) {
                 skippedBatches++;
@@ -527,9 +539,12 @@ public final class TrainingRun {
         epochLossCount++;
         if (env.logEverySteps() > 0 && step % env.logEverySteps() == 0) {
             RunState s = snapshot();
-            LOG.infof("run %s epoch %d/%d step %d/%d: loss %.4f, grad norm %.3f, lr %.2e, %.1f samples/s, ETA %s",
+            InputWait.Epoch waited = s.inputWait().current();
+            LOG.infof("run %s epoch %d/%d step %d/%d: loss %.4f, grad norm %.3f, lr %.2e, %.1f samples/s, ETA %s, "
+                    + "input wait %.1f%% of the epoch's step time (last step %d ms)",
                     runId, item.epoch(), options.epochs(), s.step(), s.totalSteps(), result.loss(), result.gradNorm(),
-                    rate, s.samplesPerSecond() == null ? 0.0 : s.samplesPerSecond(), eta(s.etaSeconds()));
+                    rate, s.samplesPerSecond() == null ? 0.0 : s.samplesPerSecond(), eta(s.etaSeconds()),
+                    100 * waited.share(), Math.round(waited.lastWaitSeconds() * 1000));
         }
     }
 
@@ -541,7 +556,10 @@ public final class TrainingRun {
         Double meanLoss = epochLossCount == 0 ? null : epochLossSum / epochLossCount;
         Double meanGrad = epochLossCount == 0 ? null : epochGradSum / epochLossCount;
         Map<String, Double> metrics = new TreeMap<>();
+        InputWait.Epoch waited;
         synchronized (this) {
+            waited = inputWait.endEpoch(end.epoch() + 1);
+            metrics.putAll(waited.metrics());
             epochLosses.add(meanLoss == null ? Double.NaN : meanLoss);
             refused = end.pass().refused();
             derivations = end.pass().derivations();
@@ -583,8 +601,10 @@ public final class TrainingRun {
                 "checkpoint of epoch " + end.epoch() + " written (" + manifest.files().size() + " files)");
         save();
         LOG.infof("run %s epoch %d/%d done: mean loss %s, mean grad norm %s, %d samples, %d skipped steps, refused %s, "
-                + "skipped samples %s; checkpoint %s", runId, end.epoch(), options.epochs(), meanLoss, meanGrad,
-                end.samples(), s.skippedBatches(), end.pass().refused(), end.skipped(), ref.prefix());
+                + "skipped samples %s, input wait %.2f s of %.2f s in steps (%.1f%%, longest %.2f s); checkpoint %s",
+                runId, end.epoch(), options.epochs(), meanLoss, meanGrad, end.samples(), s.skippedBatches(),
+                end.pass().refused(), end.skipped(), waited.waitSeconds(), waited.stepSeconds(), 100 * waited.share(),
+                waited.maxWaitSeconds(), ref.prefix());
     }
 
     private void complete() {

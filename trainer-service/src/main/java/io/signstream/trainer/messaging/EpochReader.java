@@ -25,7 +25,7 @@ import io.signstream.trainer.domain.RunOptions;
 import io.signstream.trainer.domain.SamplePreparer;
 
 /**
- * Feeds the training loop from Kafka: a loader thread re-reads the train split of {@code features.normalized}
+ * Feeds the training loop from Kafka: a loader thread re-reads the train split ({@code features.normalized.train})
  * for every epoch (from the beginning to the end offsets captured when the epoch's pass opens), shuffles within a
  * bounded buffer, buckets by length, pads, and keeps up to {@code prefetchBatches} batches ready in a queue, running
  * on into the next epoch while the model trains, so the device never waits for data. Records that are unstamped or

@@ -95,7 +95,7 @@ public final class VocabularyScan {
         }
         Map<String, Long> refused = new TreeMap<>(summary.refused());
         if (groups.isEmpty()) {
-            throw new IllegalStateException("no usable TRAIN sample on " + config.topic() + ": " + summary
+            throw new IllegalStateException("no usable TRAIN sample on " + config.topics().describe(Split.TRAIN) + ": " + summary
                     + (skipped.isEmpty() ? "" : ", skipped " + skipped)
                     + " (only normalization-service output, stamped NORMALIZED, is trained on)");
         }
@@ -114,7 +114,7 @@ public final class VocabularyScan {
             throw new Feasibility.UnalignableSamplesException(feasibility);
         }
         if (group.annotations.isEmpty()) {
-            throw new IllegalStateException("no usable TRAIN sample on " + config.topic() + ": " + summary
+            throw new IllegalStateException("no usable TRAIN sample on " + config.topics().describe(Split.TRAIN) + ": " + summary
                     + ", skipped " + skipped + " (" + feasibility.summary() + ")");
         }
         for (Map.Entry<String, Group> entry : groups.entrySet()) {

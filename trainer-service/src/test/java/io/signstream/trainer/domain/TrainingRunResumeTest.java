@@ -110,6 +110,17 @@ class TrainingRunResumeTest {
             assertEquals(LocalStack.DEFAULT_BUCKET, lastCheckpoint.bucket());
             assertEquals(NormalizationStamps.describe(NormalizedFixture.STAMP), lastCheckpoint.normalization());
             assertTrue(lastCheckpoint.metrics().containsKey("loss"), lastCheckpoint.metrics().toString());
+            // how long the steps waited for their batches: in the status per epoch of this process, and in the event
+            InputWait.Report waited = done.inputWait();
+            assertEquals(options.epochs() - latest.epoch(), waited.epochs().size(), waited.toString());
+            for (InputWait.Epoch epoch : waited.epochs()) {
+                assertEquals(done.stepsPerEpoch(), epoch.steps(), epoch.toString());
+                assertTrue(epoch.stepSeconds() > 0 && epoch.waitSeconds() >= 0, epoch.toString());
+                assertEquals(epoch.waitSeconds() / (epoch.waitSeconds() + epoch.stepSeconds()), epoch.share(), 1e-9);
+            }
+            assertEquals(waited.epochs().get(waited.epochs().size() - 1).share(),
+                    lastCheckpoint.metrics().get("input_wait_share"), 1e-9);
+            assertTrue(lastCheckpoint.metrics().get("input_wait_seconds") >= 0, lastCheckpoint.metrics().toString());
             Map<String, Double> metrics = store.manifest(new CheckpointRef(runId, 3)).orElseThrow().metrics();
             assertEquals(3.0, metrics.get("epoch"));
         }
