@@ -158,19 +158,6 @@ class EvaluatorReplicasTest {
     }
 
     private static JsonNode await(java.util.function.Supplier<JsonNode> read, Predicate<JsonNode> done, String what) {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(8);
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = read.get();
-                if (done.test(last)) {
-                    return last;
-                }
-            } catch (IllegalStateException e) {
-                last = null; // e.g. 404 before the first checkpoint's evaluation exists
-            }
-            Stack.sleep(500);
-        }
-        throw new AssertionError(what + ": not within 8 minutes; last answer " + last);
+        return StackFixture.await(read, done, Duration.ofMinutes(8), Duration.ofMillis(500), what);
     }
 }

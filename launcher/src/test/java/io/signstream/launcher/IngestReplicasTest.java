@@ -187,19 +187,6 @@ class IngestReplicasTest {
     }
 
     private static JsonNode await(java.util.function.Supplier<JsonNode> read, Predicate<JsonNode> done, String what) {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = read.get();
-                if (done.test(last)) {
-                    return last;
-                }
-            } catch (IllegalStateException e) {
-                last = null; // 404 until the replica has read the job
-            }
-            Stack.sleep(200);
-        }
-        throw new AssertionError(what + ": not within 3 minutes; last answer " + last);
+        return StackFixture.await(read, done, Duration.ofMinutes(3), Duration.ofMillis(200), what);
     }
 }

@@ -38,4 +38,28 @@ final class StackFixture {
         return state.processes().values().stream()
                 .noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
     }
+
+    /**
+     * Reads {@code read} every {@code every} until {@code done} holds or {@code within} passed. A read that fails with
+     * IllegalStateException (a 404 before a replica has seen the object) counts as no answer yet.
+     */
+    static com.fasterxml.jackson.databind.JsonNode await(
+            java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> read,
+            java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> done, java.time.Duration within,
+            java.time.Duration every, String what) {
+        long deadline = System.nanoTime() + within.toNanos();
+        com.fasterxml.jackson.databind.JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = read.get();
+                if (done.test(last)) {
+                    return last;
+                }
+            } catch (IllegalStateException e) {
+                last = null;
+            }
+            Stack.sleep(every.toMillis());
+        }
+        throw new AssertionError(what + ": not within " + within + "; last answer " + last);
+    }
 }
