@@ -241,4 +241,44 @@ class ServiceManifestsTest {
         assertTrue(claim != null, "the import root is not a PersistentVolumeClaim");
         m.get("PersistentVolumeClaim", claim);
     }
+
+    /**
+     * The trainer's epoch cache lies on a volume of its own whose sizeLimit holds the cache's bound (the kubelet
+     * evicts a pod whose emptyDir passes its limit), not in the container's root file system.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"dev", "gpu"})
+    void theTrainersEpochCacheIsAnEmptyDirLargerThanTheCachesBound(String overlay) {
+        Manifests m = Manifests.overlay(overlay);
+        ServiceConfig.Effective config = effective(m, Repository.TRAINER);
+        String directory = config.get("signstream.trainer.epoch-cache.directory");
+        long bound = memorySize(config.get("signstream.trainer.epoch-cache.max-size"));
+        assertTrue(bound > 0, overlay + ": the trainer has no epoch cache");
+        String volume = null;
+        for (JsonNode mount : container(m, Repository.TRAINER).path("volumeMounts")) {
+            if (mount.path("mountPath").asText().equals(directory)) {
+                volume = mount.path("name").asText();
+            }
+        }
+        assertTrue(volume != null, overlay + ": the epoch cache " + directory + " is not a mounted volume");
+        JsonNode emptyDir = null;
+        for (JsonNode v : Manifests.podSpec(deployment(m, Repository.TRAINER)).path("volumes")) {
+            if (volume.equals(v.path("name").asText())) {
+                emptyDir = v.path("emptyDir");
+            }
+        }
+        assertTrue(emptyDir != null && emptyDir.has("sizeLimit"), overlay + ": volume " + volume
+                + " is not an emptyDir with a sizeLimit");
+        long limit = io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
+                new io.fabric8.kubernetes.api.model.Quantity(emptyDir.path("sizeLimit").asText())).longValueExact();
+        assertTrue(bound < limit, overlay + ": cache bound " + bound + " does not fit the volume's " + limit);
+    }
+
+    /** A Quarkus MemorySize: a number with an optional K, M, G or T suffix, powers of 1024. */
+    static long memorySize(String value) {
+        Matcher m = Pattern.compile("(\\d+)([KkMmGgTt]?)").matcher(value.trim());
+        assertTrue(m.matches(), "not a memory size: " + value);
+        int power = m.group(2).isEmpty() ? 0 : "KMGT".indexOf(Character.toUpperCase(m.group(2).charAt(0))) + 1;
+        return Long.parseLong(m.group(1)) << (10 * power);
+    }
 }

@@ -28,7 +28,21 @@ public interface Normalization {
      *
      * @throws IllegalArgumentException when {@code values} is not {@code frames * dims} long or a size is below 1
      */
-    float[] apply(float[] values, int frames, int dims);
+    default float[] apply(float[] values, int frames, int dims) {
+        checkShape(values, frames, dims);
+        float[] normalized = values.clone();
+        applyInPlace(normalized, frames, dims);
+        return normalized;
+    }
+
+    /**
+     * {@link #apply} over the first {@code frames * dims} values, written over them (bit for bit the same numbers);
+     * values after them are neither read nor written. For callers that no longer need the input, and that may reuse
+     * one array, large enough for any sample, from sample to sample: no multi-MB array allocated per sample.
+     *
+     * @throws IllegalArgumentException when {@code values} is shorter than {@code frames * dims} or a size is below 1
+     */
+    void applyInPlace(float[] values, int frames, int dims);
 
     /** The NORMALIZED stamp a record normalized with this method carries: method, version, parameters, who, when. */
     default NormalizationStamp stamp(String normalizedBy, long normalizedAtEpochMs) {
@@ -48,6 +62,15 @@ public interface Normalization {
         }
         if (values.length != (long) frames * dims) {
             throw new IllegalArgumentException(values.length + " values do not fill [" + frames + ", " + dims + "]");
+        }
+    }
+
+    static void checkInPlaceShape(float[] values, int frames, int dims) {
+        if (frames < 1 || dims < 1) {
+            throw new IllegalArgumentException("shape [" + frames + ", " + dims + "] has no values");
+        }
+        if (values.length < (long) frames * dims) {
+            throw new IllegalArgumentException(values.length + " values cannot hold [" + frames + ", " + dims + "]");
         }
     }
 

@@ -26,26 +26,26 @@ public final class PerSampleZScore extends ZScoreNormalization {
     }
 
     @Override
-    public float[] apply(float[] values, int frames, int dims) {
-        Normalization.checkShape(values, frames, dims);
+    public void applyInPlace(float[] values, int frames, int dims) {
+        Normalization.checkInPlaceShape(values, frames, dims);
+        int n = frames * dims;
         double sum = 0;
         float maxAbs = 0;
-        for (float value : values) {
+        for (int i = 0; i < n; i++) {
+            float value = values[i];
             sum += value;
             maxAbs = Math.max(maxAbs, Math.abs(value));
         }
-        double mean = sum / values.length;
+        double mean = sum / n;
         double squares = 0;
-        for (float value : values) {
-            double deviation = value - mean;
+        for (int i = 0; i < n; i++) {
+            double deviation = values[i] - mean;
             squares += deviation * deviation;
         }
-        double scale = scale(Math.sqrt(squares / values.length), maxAbs);
-        float[] normalized = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
+        double scale = scale(Math.sqrt(squares / n), maxAbs);
+        for (int i = 0; i < n; i++) {
             // + 0.0: no -0.0 when the scale is 0 (exact otherwise)
-            normalized[i] = (float) ((values[i] - mean) * scale + 0.0);
+            values[i] = (float) ((values[i] - mean) * scale + 0.0);
         }
-        return normalized;
     }
 }

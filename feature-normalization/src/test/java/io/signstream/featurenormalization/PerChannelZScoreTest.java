@@ -289,4 +289,32 @@ class PerChannelZScoreTest {
         }
         return Math.sqrt(squares / column.length);
     }
+
+    @Test
+    void inPlaceOverTheStartOfALongerArrayIsBitForBitApplyAndLeavesTheRestAlone() {
+        Random random = new Random(5);
+        int frames = 7;
+        int dims = 13;
+        float[] values = new float[frames * dims];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (random.nextGaussian() * (1 + i % dims)) + (i % dims == 4 ? 0 : 3);
+        }
+        for (Normalization method : new Normalization[] {zscore, v2, new PerSampleZScore(NoiseFloor.DEFAULT)}) {
+            float[] expected = method.apply(values, frames, dims);
+            float[] buffer = new float[values.length + 5];
+            System.arraycopy(values, 0, buffer, 0, values.length);
+            java.util.Arrays.fill(buffer, values.length, buffer.length, 42f);
+
+            method.applyInPlace(buffer, frames, dims);
+
+            for (int i = 0; i < values.length; i++) {
+                assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(buffer[i]),
+                        method.method() + " value " + i);
+            }
+            for (int i = values.length; i < buffer.length; i++) {
+                assertEquals(42f, buffer[i], "past the tensor");
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> v2.applyInPlace(new float[frames * dims - 1], frames, dims));
+    }
 }

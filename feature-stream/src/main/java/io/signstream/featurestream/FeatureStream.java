@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -120,6 +121,20 @@ public final class FeatureStream implements AutoCloseable {
      * Close it (or read it to the end) before opening the next one.
      */
     public SamplePass open(PassRequest request) {
+        return open(request, PassOffsets::beginnings, null);
+    }
+
+    /**
+     * Starts a pass.
+     *
+     * @param request which records are handed out
+     * @param startAt where each partition's reading starts, decided once the offsets are captured and the index is up
+     *        to date ({@link #isLatest} answers for every record up to the end offsets); a partition it leaves out
+     *        starts at its beginning
+     * @param observer told what became of every record the pass reads (null: nobody)
+     */
+    SamplePass open(PassRequest request, Function<PassOffsets, Map<TopicPartition, Long>> startAt,
+            SamplePass.Observer observer) {
         if (openPass != null && !openPass.isClosed()) {
             throw new IllegalStateException("a pass over " + reading + " is still open: close it first");
         }
@@ -131,8 +146,16 @@ public final class FeatureStream implements AutoCloseable {
         Map<TopicPartition, Long> ends = new LinkedHashMap<>(consumer.endOffsets(partitions, METADATA_TIMEOUT));
         Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(partitions, METADATA_TIMEOUT);
         indexUpTo(beginnings, ends);
-        openPass = new SamplePass(this, request, partitions, beginnings, ends);
+        Map<TopicPartition, Long> starts = new HashMap<>(beginnings);
+        starts.putAll(startAt.apply(new PassOffsets(List.copyOf(partitions), Map.copyOf(beginnings),
+                Map.copyOf(ends))));
+        openPass = new SamplePass(this, request, partitions, starts, ends, observer);
         return openPass;
+    }
+
+    /** The partitions of a pass with the offsets captured when it opened. */
+    record PassOffsets(List<TopicPartition> partitions, Map<TopicPartition, Long> beginnings,
+            Map<TopicPartition, Long> ends) {
     }
 
     /** One pass, each kept sample handed to {@code sink} in topic order per partition. */

@@ -54,14 +54,48 @@ public final class SamplePass implements Iterator<NormalizedSample>, AutoCloseab
     private final Map<String, Long> stamps = new HashMap<>();
     private final Map<String, Long> derivations = new HashMap<>();
 
+    /**
+     * Told what became of each record the pass reads within its offset range, in the order they are read (per
+     * partition: offset order), as they are read; a kept sample before it is handed out.
+     */
+    interface Observer {
+
+        void seen(TopicPartition partition, long offset, Seen seen);
+    }
+
+    /** What a pass made of a record of its split. */
+    enum Outcome {
+        /** refused before its sample id was known (the header does not decode): never superseded */
+        UNIDENTIFIED,
+        OTHER_SPLIT,
+        /** a later record of the same sample id exists */
+        SUPERSEDED,
+        /** the latest record of its id, refused ({@code reason}) */
+        REFUSED,
+        /** the latest record of its id, handed out ({@code sample}) */
+        KEPT
+    }
+
+    /**
+     * @param id null for {@link Outcome#UNIDENTIFIED} and {@link Outcome#OTHER_SPLIT}
+     * @param stamp, derivation what the record counted in {@link PassSummary#stamps()} and
+     *        {@link PassSummary#derivations()}; null when it was not decoded
+     */
+    record Seen(Outcome outcome, String id, FeatureStream.Position position, String reason, String stamp,
+            String derivation, NormalizedSample sample) {
+    }
+
+    private final Observer observer;
+
     SamplePass(FeatureStream stream, PassRequest request, List<TopicPartition> partitions,
-            Map<TopicPartition, Long> beginnings, Map<TopicPartition, Long> ends) {
+            Map<TopicPartition, Long> starts, Map<TopicPartition, Long> ends, Observer observer) {
         this.stream = stream;
         this.request = request;
         this.consumer = stream.consumer();
         this.ends = Map.copyOf(ends);
+        this.observer = observer;
         for (TopicPartition tp : partitions) {
-            long begin = beginnings.getOrDefault(tp, 0L);
+            long begin = starts.getOrDefault(tp, 0L);
             if (begin < ends.getOrDefault(tp, 0L)) {
                 active.put(tp, begin);
             }
@@ -86,7 +120,8 @@ public final class SamplePass implements Iterator<NormalizedSample>, AutoCloseab
             if (batch.hasNext()) {
                 next = handle(batch.next());
             } else if (finished || closed) {
-                if (finished && !logged) {
+                // a pass read for a cache is logged by the cache, with what it served itself
+                if (finished && !logged && observer == null) {
                     logged = true;
                     LOG.infof("%s in %d ms", summary(), (System.nanoTime() - started) / 1_000_000);
                 }
@@ -121,6 +156,11 @@ public final class SamplePass implements Iterator<NormalizedSample>, AutoCloseab
 
     boolean isClosed() {
         return closed;
+    }
+
+    /** The end offsets captured when the pass opened. */
+    Map<TopicPartition, Long> ends() {
+        return ends;
     }
 
     /** The counts so far; final once {@link #isFinished()}. */
@@ -168,15 +208,24 @@ public final class SamplePass implements Iterator<NormalizedSample>, AutoCloseab
             return null;
         }
         read++;
+        Seen seen = classify(record);
+        if (observer != null) {
+            observer.seen(tp, record.offset(), seen);
+        }
+        return seen.sample();
+    }
+
+    private Seen classify(ConsumerRecord<String, byte[]> record) {
         String where = record.topic() + "-" + record.partition() + "@" + record.offset();
         var header = SampleHeader.parse(record.value());
         if (header.isEmpty()) {
-            return refuse(RejectionReason.UNDECODABLE.name(), record.key(), where,
+            String reason = refuse(RejectionReason.UNDECODABLE.name(), record.key(), where,
                     "record value is not a signstream.v1.FeatureSample");
+            return new Seen(Outcome.UNIDENTIFIED, null, null, reason, null, null, null);
         }
         if (header.get().split() != request.split()) {
             otherSplits++;
-            return null;
+            return new Seen(Outcome.OTHER_SPLIT, null, null, null, null, null, null);
         }
         String id = header.get().id();
         var position = new FeatureStream.Position(record.topic(), record.partition(), record.offset(),
@@ -184,39 +233,48 @@ public final class SamplePass implements Iterator<NormalizedSample>, AutoCloseab
         if (!stream.isLatest(id, position)) {
             duplicates++;
             LOG.debugf("sample %s at %s is superseded by a later record with the same id", id, where);
-            return null;
+            return new Seen(Outcome.SUPERSEDED, id, position, null, null, null, null);
         }
         FeatureSample sample;
         try {
             sample = FeatureSampleCodec.decode(record.value());
         } catch (SampleRejectedException e) {
-            return refuse(e.reason().name(), id, where, e.detail());
+            return refused(id, position, refuse(e.reason().name(), id, where, e.detail()), null, null);
         }
         String stamp = NormalizationStamps.describe(sample);
+        String derivation = FeatureDerivations.arithmetic(sample);
         stamps.merge(stamp, 1L, Long::sum);
-        derivations.merge(FeatureDerivations.arithmetic(sample), 1L, Long::sum);
+        derivations.merge(derivation, 1L, Long::sum);
         if (!NormalizationStamps.isNormalized(sample)) {
-            return refuse(RejectionReason.NOT_NORMALIZED.name(), id, where,
-                    "the record carries no NORMALIZED stamp: only normalization-service output may be used");
+            return refused(id, position, refuse(RejectionReason.NOT_NORMALIZED.name(), id, where,
+                    "the record carries no NORMALIZED stamp: only normalization-service output may be used"),
+                    stamp, derivation);
         }
         if (request.expectedNormalization().isPresent() && !request.expectedNormalization().get().equals(stamp)) {
-            return refuse(Refusal.NORMALIZATION_MISMATCH, id, where, "normalized with " + stamp + ", expected "
-                    + request.expectedNormalization().get());
+            return refused(id, position, refuse(Refusal.NORMALIZATION_MISMATCH, id, where, "normalized with "
+                    + stamp + ", expected " + request.expectedNormalization().get()), stamp, derivation);
         }
         float[] values;
         try {
             values = stream.validator().validate(sample);
         } catch (SampleRejectedException e) {
-            return refuse(e.reason().name(), id, where, e.detail());
+            return refused(id, position, refuse(e.reason().name(), id, where, e.detail()), stamp, derivation);
         }
         kept++;
-        return new NormalizedSample(sample.getSampleId(), sample.getSplit(), sample.getGlossesList(),
-                sample.getFrameCount(), values, sample.getNormalization());
+        NormalizedSample kept = new NormalizedSample(sample.getSampleId(), sample.getSplit(),
+                sample.getGlossesList(), sample.getFrameCount(), values, sample.getNormalization());
+        return new Seen(Outcome.KEPT, id, position, null, stamp, derivation, kept);
     }
 
-    private NormalizedSample refuse(String reason, String id, String where, String detail) {
+    private static Seen refused(String id, FeatureStream.Position position, String reason, String stamp,
+            String derivation) {
+        return new Seen(Outcome.REFUSED, id, position, reason, stamp, derivation, null);
+    }
+
+    /** Counts and logs a refusal; returns the reason. */
+    private String refuse(String reason, String id, String where, String detail) {
         refused.merge(reason, 1L, Long::sum);
         LOG.warnf("refused sample %s (%s) from the %s pass: %s: %s", id, where, request.split(), reason, detail);
-        return null;
+        return reason;
     }
 }

@@ -95,7 +95,12 @@ public final class SampleValidator {
 
     /** Every value must be finite: NaN or Inf anywhere refuses the whole sample. */
     public static void validateValues(float[] values) {
-        for (int i = 0; i < values.length; i++) {
+        validateValues(values, values.length);
+    }
+
+    /** {@link #validateValues(float[])} for the first {@code count} values. */
+    public static void validateValues(float[] values, int count) {
+        for (int i = 0; i < count; i++) {
             if (!Float.isFinite(values[i])) {
                 int frame = i / FeatureLayout.DIMS;
                 int column = i % FeatureLayout.DIMS;

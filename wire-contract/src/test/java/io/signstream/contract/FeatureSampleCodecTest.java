@@ -42,6 +42,27 @@ class FeatureSampleCodecTest {
     }
 
     @Test
+    void aTensorWrittenStraightIntoTheValueIsTheSameMessage() throws Exception {
+        float[] values = SampleFixtures.ramp(4);
+        values[3] = -0.0f;
+        values[5] = Float.MIN_VALUE;
+        FeatureSample fields = SampleFixtures.valid(4).setSigner("Signer07")
+                .setNormalization(NormalizationStamp.newBuilder().setState(NormalizationStamp.State.NORMALIZED)
+                        .setMethod("zscore-per-channel").setMethodVersion(2))
+                .build();
+        FeatureSample expected = fields.toBuilder().setFeatures(FeatureTensor.toBytes(values)).build();
+
+        byte[] value = FeatureSampleCodec.encode(fields, values);
+
+        assertEquals(FeatureSampleCodec.encode(expected).length, value.length);
+        // decoded by protobuf's own parser, not ours
+        assertEquals(expected, FeatureSample.parseFrom(value));
+        // the tensor's bytes are the value's last ones, little-endian float32
+        byte[] tensor = FeatureTensor.toBytes(values).toByteArray();
+        assertArrayEquals(tensor, Arrays.copyOfRange(value, value.length - tensor.length, value.length));
+    }
+
+    @Test
     void featureBytesAreLittleEndianFloat32() {
         ByteString bytes = FeatureTensor.toBytes(new float[] {1.0f, -2.5f});
         // 1.0f = 0x3F800000, -2.5f = 0xC0200000, least significant byte first

@@ -19,19 +19,19 @@ public final class NormalizeStep implements RecordStep {
     @Override
     public Outcome apply(String key, byte[] value) {
         try {
-            FeatureSample normalized = normalizer.normalize(FeatureSampleCodec.decode(value));
-            String id = normalized.getSampleId();
+            FeatureSample raw = FeatureSampleCodec.decode(value);
+            byte[] encoded = normalizer.normalizeToValue(raw);
+            String id = raw.getSampleId();
             // The key decides the partition, and so which consumer sees the sample and in what order.
             if (!id.equals(key)) {
                 return Outcome.reject(RejectionReason.BAD_SAMPLE_ID, "record key '" + key
                         + "' is not the sample id '" + id + "'; the key of a feature record must be its sample id");
             }
-            byte[] encoded = FeatureSampleCodec.encode(normalized);
             if (encoded.length > Topics.MAX_RECORD_BYTES) {
                 return Outcome.reject(RejectionReason.TOO_LARGE, "normalized sample " + id + " is " + encoded.length
                         + " bytes, the limit is " + Topics.MAX_RECORD_BYTES);
             }
-            return Outcome.publish(id, encoded, normalized.getSplit());
+            return Outcome.publish(id, encoded, raw.getSplit());
         } catch (SampleRejectedException e) {
             return Outcome.reject(e.reason(), e.detail());
         }

@@ -52,7 +52,7 @@ import io.signstream.normalization.messaging.RecordStep;
  * <p>
  * Not a test. Run after packaging the service ({@code mvn -B -o package -pl normalization-service -am -DskipTests}):
  * {@code mvn -B -o -pl normalization-service test-compile exec:java@benchmark}
- * with optional {@code -Dbenchmark.samples=200 -Dbenchmark.frames=150 -Dbenchmark.rounds=3 -Dbenchmark.warmup=200
+ * with optional {@code -Dbenchmark.samples=200 -Dbenchmark.frames=150 -Dbenchmark.rounds=5 -Dbenchmark.warmup=200
  * -Dbenchmark.method=zscore-per-channel -Dbenchmark.version=2}. Writes {@code target/benchmarks/normalization.json} and {@code .md}.
  */
 public final class NormalizationBenchmark {
@@ -80,7 +80,7 @@ public final class NormalizationBenchmark {
     private NormalizationBenchmark() {
         samples = Integer.getInteger("benchmark.samples", 200);
         frames = Integer.getInteger("benchmark.frames", 150);
-        rounds = Integer.getInteger("benchmark.rounds", 3);
+        rounds = Integer.getInteger("benchmark.rounds", 5);
         // 20 was not enough: the first measured round normalized 15-22 samples/s, the second 21-28 (the JIT still warming)
         warmup = Integer.getInteger("benchmark.warmup", 200);
         method = System.getProperty("benchmark.method", "zscore-per-channel");

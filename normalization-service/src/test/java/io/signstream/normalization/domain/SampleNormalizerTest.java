@@ -79,6 +79,43 @@ class SampleNormalizerTest {
     }
 
     @Test
+    void theNonFiniteReasonNamesWhereTheRawSampleHasIt() {
+        float[] values = TestSamples.patterned();
+        values[2 * FeatureLayout.DIMS + 17] = Float.NaN;
+
+        SampleRejectedException refused = assertThrows(SampleRejectedException.class,
+                () -> normalizer.normalizeToValue(TestSamples.raw("s-3b", values, TestSamples.FRAMES).build()));
+
+        assertEquals(RejectionReason.NON_FINITE, refused.reason());
+        assertTrue(refused.detail().contains("frame 2, column 17"), refused.detail());
+    }
+
+    @Test
+    void theRecordValueIsTheNormalizedSampleAndTheReusedBufferNeverLeaksAcrossSamples() throws Exception {
+        // a long sample, then a short one, then the long one again: the thread's buffer is reused for all three
+        float[] longValues = new float[9 * FeatureLayout.DIMS];
+        for (int i = 0; i < longValues.length; i++) {
+            longValues[i] = (float) Math.sin(i * 0.37) * (1 + i % 11);
+        }
+        FeatureSample longRaw = TestSamples.raw("s-long", longValues, 9).build();
+        FeatureSample shortRaw = TestSamples.raw("s-short").build();
+        for (FeatureSample raw : new FeatureSample[] {longRaw, shortRaw, longRaw}) {
+            FeatureSample expected = normalizer.normalize(raw);
+            FeatureSample published = FeatureSample.parseFrom(normalizer.normalizeToValue(raw));
+            assertEquals(expected, published, raw.getSampleId());
+        }
+        // and the short one against the independent reference, after the long one filled the buffer
+        float[] values = FeatureTensor.toFloats(FeatureSample.parseFrom(normalizer.normalizeToValue(shortRaw))
+                .getFeatures());
+        assertEquals(TestSamples.FRAMES * FeatureLayout.DIMS, values.length);
+        for (int t = 0; t < TestSamples.FRAMES; t++) {
+            for (int c = 0; c < FeatureLayout.DIMS; c += 97) {
+                assertEquals(TestSamples.expectedZScore(t, c), values[t * FeatureLayout.DIMS + c], 1e-5);
+            }
+        }
+    }
+
+    @Test
     void anExplicitNoneStampIsRaw() {
         FeatureSample raw = TestSamples.raw("s-4")
                 .setNormalization(NormalizationStamp.newBuilder().setState(NormalizationStamp.State.NONE)).build();

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import io.minio.MinioClient;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import io.signstream.checkpoint.CheckpointStore;
@@ -21,6 +22,7 @@ import io.signstream.checkpoint.s3.ObjectStoreConfig;
 import io.signstream.checkpoint.s3.ObjectStoreProbe;
 import io.signstream.contract.proto.Split;
 import io.signstream.featurestream.FeatureStreamConfig;
+import io.signstream.featurestream.SplitCache;
 import io.signstream.featurestream.SplitTopics;
 import io.signstream.teacher.TeacherSession;
 import io.signstream.trainer.domain.RunManager;
@@ -70,6 +72,10 @@ public class TrainerBeans {
     int prefetchBatches;
     @ConfigProperty(name = "signstream.trainer.stall-timeout")
     Duration stallTimeout;
+    @ConfigProperty(name = "signstream.trainer.epoch-cache.directory")
+    java.nio.file.Path epochCacheDirectory;
+    @ConfigProperty(name = "signstream.trainer.epoch-cache.max-size")
+    MemorySize epochCacheMaxSize;
     /** Every kafka.* setting (and KAFKA_* variable): feature-stream connects with the channels' security settings. */
     @Inject
     @Identifier("default-kafka-broker")
@@ -113,7 +119,8 @@ public class TrainerBeans {
         MinioClient client = clients.run();
         TrainingRun.Environment env = new TrainingRun.Environment(stream,
                 new TrainingCheckpoints(new CheckpointStore(client, bucket)), new RunRepository(client, bucket), events,
-                new EpochReader.Settings(shuffleBuffer, bucketBatches, prefetchBatches), logEverySteps,
+                new EpochReader.Settings(shuffleBuffer, bucketBatches, prefetchBatches,
+                        new SplitCache.Settings(epochCacheDirectory, epochCacheMaxSize.asLongValue())), logEverySteps,
                 TeacherSession::create);
         RunManager.Queue queue = null;
         if (queueConfig.enabled()) {

@@ -53,11 +53,11 @@ public final class InputWait {
     private long maxWaitNanos;
     private long lastWaitNanos;
 
-    InputWait(int firstEpoch) {
+    public InputWait(int firstEpoch) {
         this.epoch = firstEpoch;
     }
 
-    void step(long waitedNanos, long steppedNanos) {
+    public void step(long waitedNanos, long steppedNanos) {
         steps++;
         waitNanos += waitedNanos;
         stepNanos += steppedNanos;
@@ -66,7 +66,7 @@ public final class InputWait {
     }
 
     /** Closes the epoch's figures and starts the next epoch's; returns the closed ones. */
-    Epoch endEpoch(int nextEpoch) {
+    public Epoch endEpoch(int nextEpoch) {
         Epoch done = current();
         completed.add(done);
         epoch = nextEpoch;

@@ -573,6 +573,7 @@ public final class TrainingRun {
             metrics.put("learning_rate", learningRate == null ? 0.0 : learningRate);
             metrics.put("skipped_batches", (double) skippedBatches);
             metrics.put("samples", (double) end.samples());
+            metrics.put("samples_from_cache", (double) end.fromCache());
             metrics.put("refused_records", (double) end.pass().refusedTotal());
             metrics.put("skipped_samples", (double) end.skipped().values().stream().mapToLong(Long::longValue).sum());
             if (feasibility != null) {
@@ -600,9 +601,11 @@ public final class TrainingRun {
         publish(TrainingEvent.Type.CHECKPOINT_WRITTEN, end.epoch(), ref.prefix(), metrics,
                 "checkpoint of epoch " + end.epoch() + " written (" + manifest.files().size() + " files)");
         save();
-        LOG.infof("run %s epoch %d/%d done: mean loss %s, mean grad norm %s, %d samples, %d skipped steps, refused %s, "
-                + "skipped samples %s, input wait %.2f s of %.2f s in steps (%.1f%%, longest %.2f s); checkpoint %s",
-                runId, end.epoch(), options.epochs(), meanLoss, meanGrad, end.samples(), s.skippedBatches(),
+        LOG.infof("run %s epoch %d/%d done: mean loss %s, mean grad norm %s, %d samples (%d of %d kept records from the "
+                + "local cache), %d skipped steps, refused %s, skipped samples %s, input wait %.2f s of %.2f s in steps "
+                + "(%.1f%%, longest %.2f s); checkpoint %s",
+                runId, end.epoch(), options.epochs(), meanLoss, meanGrad, end.samples(), end.fromCache(),
+                end.pass().kept(), s.skippedBatches(),
                 end.pass().refused(), end.skipped(), waited.waitSeconds(), waited.stepSeconds(), 100 * waited.share(),
                 waited.maxWaitSeconds(), ref.prefix());
     }

@@ -36,6 +36,7 @@ import io.signstream.featurestream.FeatureStream;
 import io.signstream.featurestream.FeatureStreamConfig;
 import io.signstream.featurestream.PassRequest;
 import io.signstream.featurestream.PassSummary;
+import io.signstream.featurestream.SplitCache;
 import io.signstream.featurestream.SplitTopics;
 import io.signstream.localstack.LocalStack;
 import io.signstream.localstack.ObjectStore;
@@ -77,7 +78,7 @@ import io.signstream.trainer.storage.TrainingCheckpoints;
 public final class DataPlaneBenchmark {
 
     private static final int PARTITIONS = 4;
-    private static final List<String> ALL_PARTS = List.of("compression", "dev-pass", "input-wait");
+    private static final List<String> ALL_PARTS = List.of("compression", "dev-pass", "input-wait", "loader");
     private static final int COMPRESSION_ROUNDS = Integer.getInteger("benchmark.compression-rounds", 3);
     /** Producer compression types compared; the services use zstd. */
     private static final List<String> CODECS = List.of(System.getProperty("benchmark.codecs", "none,lz4,zstd").split(","));
@@ -90,6 +91,9 @@ public final class DataPlaneBenchmark {
     private final int runTrain;
     private final int runEpochs;
     private final int runBatch;
+    private final int loaderSamples;
+    private final int loaderEpochs;
+    private final List<Integer> loaderStepsMs;
     private final Path output;
     private final List<String> parts;
 
@@ -101,6 +105,10 @@ public final class DataPlaneBenchmark {
         runTrain = Integer.getInteger("benchmark.run-train", 250);
         runEpochs = Integer.getInteger("benchmark.run-epochs", 3);
         runBatch = Integer.getInteger("benchmark.run-batch", 8);
+        loaderSamples = Integer.getInteger("benchmark.loader-samples", 300);
+        loaderEpochs = Integer.getInteger("benchmark.loader-epochs", 3);
+        loaderStepsMs = java.util.Arrays.stream(System.getProperty("benchmark.loader-step-ms", "0,25,50").split(","))
+                .map(String::trim).map(Integer::valueOf).toList();
         output = Path.of(System.getProperty("benchmark.output", "trainer-service/target/benchmarks"));
         parts = List.of(System.getProperty("benchmark.parts", String.join(",", ALL_PARTS)).split(","));
     }
@@ -126,6 +134,9 @@ public final class DataPlaneBenchmark {
             }
             if (parts.contains("input-wait") && runTrain > 0 && runEpochs > 0) {
                 json.put("inputWait", inputWait(stack));
+            }
+            if (parts.contains("loader")) {
+                json.put("loader", loader(stack));
             }
         } finally {
             // gigabytes of broker logs: gone with the stack
@@ -355,7 +366,8 @@ public final class DataPlaneBenchmark {
             TrainingRun.Environment env = new TrainingRun.Environment(
                     FeatureStreamConfig.of(stack.bootstrapServers())
                             .withTopics(SplitTopics.none().with(Split.TRAIN, topic).withLegacy(SplitTopics.NONE)),
-                    new TrainingCheckpoints(store), runs, events, new EpochReader.Settings(64, 4, 4), 0,
+                    new TrainingCheckpoints(store), runs, events, new EpochReader.Settings(64, 4, 4,
+                            new SplitCache.Settings(Files.createTempDirectory("signstream-bench-cache-"), 1L << 34)), 0,
                     TeacherSession::create);
             TrainingRun run = TrainingRun.create("bench-" + UUID.randomUUID().toString().substring(0, 8), options, env);
             run.start();
@@ -389,6 +401,109 @@ public final class DataPlaneBenchmark {
         return result;
     }
 
+    // ---- 4. the loader at GPU pace: the real EpochReader, a stand-in step of fixed length ----
+
+    /**
+     * The trainer's loader ({@link EpochReader}, the service's default sizes: shuffle 64, bucket 8, prefetch 4) over
+     * demo-sized samples, with and without the epoch cache, feeding a stand-in "step" that sleeps a fixed time per
+     * batch (a GPU step's length; 0 = as fast as the loader delivers). The input wait is accounted as the trainer
+     * does ({@link InputWait}: from the end of one step to the next batch's arrival).
+     */
+    private Map<String, Object> loader(LocalStack stack) throws Exception {
+        String topic = "bench.loader.train." + UUID.randomUUID().toString().substring(0, 6);
+        stack.kafka().ensureTopics(List.of(new TopicSpec(topic, PARTITIONS, FEATURE_TOPIC)));
+        SyntheticDataset dataset = new SyntheticDataset(SyntheticOptions.defaults().withSamples(loaderSamples, 0, 0));
+        List<FeatureSample> train = new ArrayList<>();
+        List<List<String>> glosses = new ArrayList<>();
+        long frames = 0;
+        for (int i = 0; i < loaderSamples; i++) {
+            FeatureSample sample = NormalizedFixture.normalize(dataset.sample(Split.TRAIN, i).toFeatureSample());
+            train.add(sample);
+            glosses.add(sample.getGlossesList());
+            frames += sample.getFrameCount();
+        }
+        publish(stack, topic, train, "zstd");
+        log("loader: %d demo samples (%.0f frames on average, %.2f MB of features each) on %s", loaderSamples,
+                (double) frames / loaderSamples, frames * 6516.0 * 4 / loaderSamples / 1e6, topic);
+        FeatureStreamConfig config = FeatureStreamConfig.of(stack.bootstrapServers())
+                .withTopics(SplitTopics.none().with(Split.TRAIN, topic).withLegacy(SplitTopics.NONE));
+        io.signstream.scoring.Vocabulary vocabulary = io.signstream.scoring.Vocabulary.fromGlossSequences(glosses);
+        String normalization = io.signstream.contract.NormalizationStamps.describe(NormalizedFixture.STAMP);
+        // by default the held-out recipe's speed perturbation (resampled anew every epoch, in the loader)
+        String speedRange = System.getProperty("benchmark.loader-speed", "0.7,1.4");
+        io.signstream.teacher.SpeedPerturbation speed = speedRange.equals("none")
+                ? io.signstream.teacher.SpeedPerturbation.none()
+                : new io.signstream.teacher.SpeedPerturbation(Double.parseDouble(speedRange.split(",")[0]),
+                        Double.parseDouble(speedRange.split(",")[1]));
+        RunOptions options = new RunOptions(loaderEpochs, runBatch, 1e-3f, 0, 7L, "defaults", TeacherConfig.defaults(),
+                600, 5, io.signstream.trainer.domain.Feasibility.DEFAULT_MAX_UNALIGNABLE_SHARE, speed);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int stepMs : loaderStepsMs) {
+            for (boolean cached : List.of(false, true)) {
+                Path root = Files.createTempDirectory("signstream-bench-loader-");
+                SplitCache.Settings cache = cached ? new SplitCache.Settings(root, 1L << 34) : SplitCache.Settings.off();
+                InputWait wait = new InputWait(1);
+                long epochStarted = System.nanoTime();
+                try (EpochReader reader = new EpochReader(config, normalization, vocabulary, options,
+                        new EpochReader.Settings(64, 8, 4, cache), 1, loaderEpochs, "bench-loader").start()) {
+                    long waitingSince = System.nanoTime();
+                    int done = 0;
+                    while (done < loaderEpochs) {
+                        EpochReader.Item item = reader.poll(10, TimeUnit.MINUTES);
+                        if (item instanceof EpochReader.Batch) {
+                            long arrived = System.nanoTime();
+                            if (stepMs > 0) {
+                                Thread.sleep(stepMs);
+                            }
+                            long stepped = System.nanoTime();
+                            wait.step(arrived - waitingSince, stepped - arrived);
+                            waitingSince = stepped;
+                        } else if (item instanceof EpochReader.EpochEnd end) {
+                            InputWait.Epoch epoch = wait.endEpoch(end.epoch() + 1);
+                            double seconds = (System.nanoTime() - epochStarted) / 1e9;
+                            epochStarted = System.nanoTime();
+                            Map<String, Object> row = new LinkedHashMap<>();
+                            row.put("stepMs", stepMs);
+                            row.put("cache", cached);
+                            row.put("epoch", end.epoch());
+                            row.put("batches", epoch.steps());
+                            row.put("seconds", round(seconds));
+                            row.put("samplesPerSecond", round(end.samples() / seconds));
+                            row.put("fromCache", end.fromCache());
+                            row.put("waitSeconds", round(epoch.waitSeconds()));
+                            row.put("stepSeconds", round(epoch.stepSeconds()));
+                            row.put("waitShare", round(epoch.share()));
+                            row.put("maxWaitSeconds", round(epoch.maxWaitSeconds()));
+                            rows.add(row);
+                            log("loader, step %d ms, cache %s, epoch %d: %.2f s, %.1f samples/s, %d from the cache, "
+                                    + "input wait %.2f s of %.2f s in steps (%.1f%%, longest %.3f s)", stepMs, cached,
+                                    end.epoch(), seconds, end.samples() / seconds, end.fromCache(), epoch.waitSeconds(),
+                                    epoch.stepSeconds(), 100 * epoch.share(), epoch.maxWaitSeconds());
+                            done++;
+                            waitingSince = System.nanoTime();
+                        } else if (item instanceof EpochReader.Failure failure) {
+                            throw new IllegalStateException("the loader failed", failure.error());
+                        } else {
+                            throw new IllegalStateException("the loader delivered nothing for 10 minutes");
+                        }
+                    }
+                }
+                try (var left = Files.walk(root)) {
+                    if (left.anyMatch(Files::isRegularFile)) {
+                        throw new IllegalStateException("the epoch cache left files under " + root);
+                    }
+                }
+            }
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("samples", loaderSamples);
+        result.put("averageFrames", round((double) frames / loaderSamples));
+        result.put("batch", runBatch);
+        result.put("speedPerturbation", speedRange);
+        result.put("rows", rows);
+        return result;
+    }
+
     // ---- output ----
 
     @SuppressWarnings("unchecked")
@@ -417,6 +532,21 @@ public final class DataPlaneBenchmark {
             for (Map<String, Object> row : (List<Map<String, Object>>) wait.get("epochs")) {
                 md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", row.get("epoch"),
                         row.get("waitSeconds"), row.get("stepSeconds"), row.get("share"), row.get("maxWaitSeconds")));
+            }
+        }
+        if (json.get("loader") instanceof Map<?, ?> l) {
+            Map<String, Object> loader = (Map<String, Object>) l;
+            md.append(String.format(Locale.ROOT, "%n## The loader at GPU pace (%s demo samples of %s frames on average, "
+                    + "batch %s, speed perturbation %s; stand-in step: a sleep of fixed length per batch)%n%n",
+                    loader.get("samples"), loader.get("averageFrames"), loader.get("batch"),
+                    loader.get("speedPerturbation")));
+            md.append("| step ms | epoch cache | epoch | s | samples/s | from the cache | waiting s | in steps s | "
+                    + "wait share | longest wait s |\n| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+            for (Map<String, Object> row : (List<Map<String, Object>>) loader.get("rows")) {
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                        row.get("stepMs"), (Boolean) row.get("cache") ? "on" : "off", row.get("epoch"),
+                        row.get("seconds"), row.get("samplesPerSecond"), row.get("fromCache"), row.get("waitSeconds"),
+                        row.get("stepSeconds"), row.get("waitShare"), row.get("maxWaitSeconds")));
             }
         }
         return md.toString();

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.signstream.checkpoint.CheckpointFiles;
 import io.signstream.checkpoint.CheckpointManifest;
@@ -23,6 +26,7 @@ import io.signstream.contract.Topics;
 import io.signstream.contract.events.EventJson;
 import io.signstream.contract.events.TrainingEvent;
 import io.signstream.featurestream.FeatureStreamConfig;
+import io.signstream.featurestream.SplitCache;
 import io.signstream.localstack.LocalStack;
 import io.signstream.localstack.TopicProbe;
 import io.signstream.teacher.TeacherConfig;
@@ -40,7 +44,16 @@ import io.signstream.trainer.storage.TrainingCheckpoints;
  */
 class TrainingRunResumeTest {
 
+    private List<Path> cachedFiles() throws java.io.IOException {
+        try (var paths = Files.walk(cacheRoot)) {
+            return paths.filter(Files::isRegularFile).toList();
+        }
+    }
+
     private static final String TOPIC = "features.normalized.resume-test";
+
+    @TempDir
+    Path cacheRoot;
 
     @Test
     void haltedRunResumesFromItsLatestCompleteCheckpoint() throws Exception {
@@ -54,7 +67,8 @@ class TrainingRunResumeTest {
         try (BrokerTrainingEvents events = new BrokerTrainingEvents(stack.bootstrapServers(), Topics.TRAINING_EVENTS)) {
             TrainingRun.Environment env = new TrainingRun.Environment(
                     FeatureStreamConfig.of(stack.bootstrapServers()).withTopic(TOPIC),
-                    new TrainingCheckpoints(store), runs, events, new EpochReader.Settings(8, 2, 2), 1,
+                    new TrainingCheckpoints(store), runs, events, new EpochReader.Settings(8, 2, 2,
+                            new SplitCache.Settings(cacheRoot, 1L << 30)), 1,
                     TeacherSession::create);
 
             TrainingRun first = TrainingRun.create(runId, options, env);
@@ -67,6 +81,7 @@ class TrainingRunResumeTest {
             assertNotNull(first.snapshot().lastCheckpointEpoch(), "a first checkpoint: " + first.snapshot().message());
             first.halt();
             assertTrue(first.awaitTermination(60, TimeUnit.SECONDS), "the halted run thread ends");
+            assertEquals(List.of(), cachedFiles(), "the halted run's epoch cache is deleted");
 
             RunState afterCrash = runs.find(runId).orElseThrow();
             assertEquals(RunStatus.RUNNING, afterCrash.status(), "a crash writes no final status");
@@ -123,6 +138,14 @@ class TrainingRunResumeTest {
             assertTrue(lastCheckpoint.metrics().get("input_wait_seconds") >= 0, lastCheckpoint.metrics().toString());
             Map<String, Double> metrics = store.manifest(new CheckpointRef(runId, 3)).orElseThrow().metrics();
             assertEquals(3.0, metrics.get("epoch"));
+            // each process's first epoch read the broker and filled its cache; its later epochs read the cache only
+            for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+                Map<String, Double> m = store.manifest(new CheckpointRef(runId, epoch)).orElseThrow().metrics();
+                boolean firstOfItsProcess = epoch == 1 || epoch == latest.epoch() + 1;
+                double kept = m.get("samples") + m.get("skipped_samples");
+                assertEquals(firstOfItsProcess ? 0.0 : kept, m.get("samples_from_cache"), "epoch " + epoch + ": " + m);
+            }
+            assertEquals(List.of(), cachedFiles(), "the completed run's epoch cache is deleted");
         }
     }
 }
