@@ -237,7 +237,7 @@ public final class SamplePass implements Iterator<NormalizedSample>, AutoCloseab
         }
         FeatureSample sample;
         try {
-            sample = FeatureSampleCodec.decode(record.value());
+            sample = FeatureSampleCodec.decodeSharing(record.value());
         } catch (SampleRejectedException e) {
             return refused(id, position, refuse(e.reason().name(), id, where, e.detail()), null, null);
         }

@@ -4,7 +4,6 @@ import java.io.IOException;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.WireFormat;
 
@@ -50,24 +49,33 @@ public final class FeatureSampleCodec {
         return value;
     }
 
-    /**
-     * Decodes a record value. The sample's tensor is not copied: its ByteString shares {@code value}'s array, which
-     * must not be changed afterwards (record values never are).
-     *
-     * @throws SampleRejectedException with {@link RejectionReason#UNDECODABLE} for bytes that are not a FeatureSample
-     */
+    /** @throws SampleRejectedException with {@link RejectionReason#UNDECODABLE} for bytes that are not a FeatureSample */
     public static FeatureSample decode(byte[] value) {
+        return decode(value, false);
+    }
+
+    /**
+     * {@link #decode} without copying the tensor: its ByteString shares {@code value}'s array, which must not change
+     * afterwards (record values never do). For hot paths that read the tensor only through {@link FeatureTensor}: a
+     * ByteBuffer from {@code asReadOnlyByteBuffer()} of a shared tensor starts at the tensor's offset in the record,
+     * so absolute indexes into it are not tensor indexes.
+     */
+    public static FeatureSample decodeSharing(byte[] value) {
+        return decode(value, true);
+    }
+
+    private static FeatureSample decode(byte[] value, boolean shareTensor) {
         if (value == null || value.length == 0) {
             throw new SampleRejectedException(RejectionReason.UNDECODABLE, "record value is empty");
         }
         try {
+            if (!shareTensor) {
+                return FeatureSample.parseFrom(value);
+            }
             // an input over an immutable array: only then do bytes fields alias it instead of copying
             CodedInputStream in = UnsafeByteOperations.unsafeWrap(value).newCodedInput();
             in.enableAliasing(true);
             return FeatureSample.parseFrom(in);
-        } catch (InvalidProtocolBufferException e) {
-            throw new SampleRejectedException(RejectionReason.UNDECODABLE,
-                    "record value is not a signstream.v1.FeatureSample: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new SampleRejectedException(RejectionReason.UNDECODABLE,
                     "record value is not a signstream.v1.FeatureSample: " + e.getMessage(), e);

@@ -63,6 +63,25 @@ class FeatureSampleCodecTest {
     }
 
     @Test
+    void aSharedTensorDecodesToTheSameSampleAndValues() {
+        float[] values = SampleFixtures.ramp(3);
+        values[2] = -0.0f;
+        FeatureSample sample = SampleFixtures.valid(3).setFeatures(FeatureTensor.toBytes(values)).setSigner("S1").build();
+        byte[] value = FeatureSampleCodec.encode(sample);
+
+        FeatureSample shared = FeatureSampleCodec.decodeSharing(value);
+
+        assertEquals(FeatureSampleCodec.decode(value), shared);
+        float[] back = FeatureTensor.toFloats(shared.getFeatures());
+        for (int i = 0; i < values.length; i++) {
+            assertEquals(Float.floatToRawIntBits(values[i]), Float.floatToRawIntBits(back[i]), "value " + i);
+        }
+        byte[] half = Arrays.copyOf(value, value.length / 2);
+        assertEquals(RejectionReason.UNDECODABLE,
+                assertThrows(SampleRejectedException.class, () -> FeatureSampleCodec.decodeSharing(half)).reason());
+    }
+
+    @Test
     void featureBytesAreLittleEndianFloat32() {
         ByteString bytes = FeatureTensor.toBytes(new float[] {1.0f, -2.5f});
         // 1.0f = 0x3F800000, -2.5f = 0xC0200000, least significant byte first

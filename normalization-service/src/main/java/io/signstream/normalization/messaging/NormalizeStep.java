@@ -19,7 +19,7 @@ public final class NormalizeStep implements RecordStep {
     @Override
     public Outcome apply(String key, byte[] value) {
         try {
-            FeatureSample raw = FeatureSampleCodec.decode(value);
+            FeatureSample raw = FeatureSampleCodec.decodeSharing(value);
             byte[] encoded = normalizer.normalizeToValue(raw);
             String id = raw.getSampleId();
             // The key decides the partition, and so which consumer sees the sample and in what order.
