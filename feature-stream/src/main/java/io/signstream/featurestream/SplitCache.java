@@ -102,7 +102,7 @@ public final class SplitCache implements AutoCloseable {
     private final long limit;
 
     private FileChannel file;
-    private ByteBuffer buffer = ByteBuffer.allocateDirect(0);
+    private ByteBuffer buffer = ByteBuffer.allocateDirect(0).order(ByteOrder.LITTLE_ENDIAN);
     private boolean closed;
 
     // the cached range: valid for one request, reset when the topic no longer matches it
@@ -311,15 +311,18 @@ public final class SplitCache implements AutoCloseable {
             buffer = ByteBuffer.allocateDirect((int) needed).order(ByteOrder.LITTLE_ENDIAN);
         }
         buffer.clear().limit((int) needed);
-        return buffer.order(ByteOrder.LITTLE_ENDIAN);
+        return buffer;
     }
 
-    /** Writes a kept sample's features; false (and the cache stops growing) when it does not fit or cannot be written. */
-    private boolean store(NormalizedSample sample, long[] offset) {
+    /**
+     * Writes a kept sample's features; returns where they start in the file, or -1 (and the cache stops growing) when
+     * they do not fit or cannot be written.
+     */
+    private long store(NormalizedSample sample) {
         long size = 4L * sample.features().length;
         if (bytes + size > limit) {
             stop("the next sample would pass its bound of " + (limit >> 20) + " MB");
-            return false;
+            return -1;
         }
         try {
             if (file == null) {
@@ -332,12 +335,11 @@ public final class SplitCache implements AutoCloseable {
             while (out.hasRemaining()) {
                 file.write(out, at + out.position());
             }
-            offset[0] = at;
             bytes += size;
-            return true;
+            return at;
         } catch (IOException | UncheckedIOException e) {
             stop("writing to " + directory + " failed: " + e);
-            return false;
+            return -1;
         }
     }
 
@@ -358,15 +360,15 @@ public final class SplitCache implements AutoCloseable {
                 case REFUSED -> entries.add(new Entry(seen.id(), seen.position(), seen.reason(), seen.stamp(),
                         seen.derivation(), null, null, 0, null, -1));
                 case KEPT -> {
-                    long[] at = new long[1];
-                    if (!store(seen.sample(), at)) {
+                    long at = store(seen.sample());
+                    if (at < 0) {
                         // covered stays below this record: the next pass reads it from the broker
                         recording = false;
                         return;
                     }
                     NormalizedSample sample = seen.sample();
                     entries.add(new Entry(seen.id(), seen.position(), null, seen.stamp(), seen.derivation(),
-                            sample.split(), sample.glosses(), sample.frames(), sample.stamp(), at[0]));
+                            sample.split(), sample.glosses(), sample.frames(), sample.stamp(), at));
                     keptSamples++;
                 }
             }
