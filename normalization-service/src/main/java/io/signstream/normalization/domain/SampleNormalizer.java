@@ -48,7 +48,7 @@ public final class SampleNormalizer {
      *         validator's reason for a malformed or non-finite one
      */
     public FeatureSample normalize(FeatureSample raw) {
-        float[] values = new float[raw.getFrameCount() * FeatureLayout.DIMS];
+        float[] values = new float[tensorLength(raw)];
         normalizeInto(raw, values);
         return raw.toBuilder()
                 .setFeatures(FeatureTensor.toBytes(values))
@@ -69,7 +69,7 @@ public final class SampleNormalizer {
     }
 
     private float[] scratch(FeatureSample raw) {
-        int needed = raw.getFeatures().size() / Float.BYTES;
+        int needed = tensorLength(raw);
         float[] buffer = scratch.get();
         if (buffer.length < needed) {
             // grows to the largest sample this thread has seen (at most max-frames x 6516 floats)
@@ -77,6 +77,14 @@ public final class SampleNormalizer {
             scratch.set(buffer);
         }
         return buffer;
+    }
+
+    /**
+     * The values the sample's tensor bytes hold: sized from the bytes (bounded by the record limit), never from the
+     * declared frame count, which is only checked afterwards (a bogus count must be refused, not allocated).
+     */
+    private static int tensorLength(FeatureSample raw) {
+        return raw.getFeatures().size() / Float.BYTES;
     }
 
     /** Checks, decodes into {@code values} and normalizes there; returns the number of values. */

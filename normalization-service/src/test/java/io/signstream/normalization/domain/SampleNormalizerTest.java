@@ -116,6 +116,17 @@ class SampleNormalizerTest {
     }
 
     @Test
+    void aBogusFrameCountIsRefusedNotAllocated() {
+        // 400,000 x 6516 floats would be 10 GB (and overflows an int): the count is checked, never used to size
+        FeatureSample raw = TestSamples.raw("s-bogus").setFrameCount(400_000).build();
+
+        for (org.junit.jupiter.api.function.Executable call : new org.junit.jupiter.api.function.Executable[] {
+                () -> normalizer.normalize(raw), () -> normalizer.normalizeToValue(raw)}) {
+            assertEquals(RejectionReason.TOO_MANY_FRAMES, assertThrows(SampleRejectedException.class, call).reason());
+        }
+    }
+
+    @Test
     void anExplicitNoneStampIsRaw() {
         FeatureSample raw = TestSamples.raw("s-4")
                 .setNormalization(NormalizationStamp.newBuilder().setState(NormalizationStamp.State.NONE)).build();
